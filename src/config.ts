@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** A connection's source names the IdP ("okta", "azure-ad", ...): lowercase, as in scimSource. */
+export const SOURCE_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
+/** Shorter secrets are guessable; the CLI generates 43-character ones. */
+export const MIN_SECRET_LENGTH = 16;
+
+const secret = (what: string) =>
+  z.string().min(MIN_SECRET_LENGTH, `${what} must be at least ${MIN_SECRET_LENGTH} characters`);
+
+const connectionsSchema = z
+  .string()
+  .transform((raw, ctx) => {
+    const entries: { source: string; token: string }[] = [];
+    for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const colon = part.indexOf(':');
+      const source = colon < 0 ? part : part.slice(0, colon);
+      const token = colon < 0 ? '' : part.slice(colon + 1);
+      if (!SOURCE_PATTERN.test(source)) {
+        ctx.addIssue({ code: 'custom', message: `"${source}" is not a source name (lowercase letters, digits, "-")` });
+        return z.NEVER;
+      }
+      const checked = secret(`the token for "${source}"`).safeParse(token);
+      if (!checked.success) {
+        ctx.addIssue({ code: 'custom', message: checked.error.issues[0]!.message });
+        return z.NEVER;
+      }
+      if (entries.some((e) => e.source === source)) {
+        ctx.addIssue({ code: 'custom', message: `"${source}" is given twice` });
+        return z.NEVER;
+      }
+      entries.push({ source, token });
+    }
+    return entries;
+  });
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BRIDGE_CONNECTIONS: connectionsSchema.default([]),
+  BRIDGE_ADMIN_KEY: secret('BRIDGE_ADMIN_KEY').optional(),
+  /** The externally visible origin (https://scim.example.com) used in meta.location behind a proxy. */
+  PUBLIC_URL: z.url().optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once at start. Empty strings count as unset. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    // Secrets never appear in the message: zod messages above name the variable, not its value.
+    throw new ConfigError(`invalid configuration: ${issue.path.join('.') || 'environment'}: ${issue.message}`);
+  }
+  return parsed.data;
+}

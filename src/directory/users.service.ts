@@ -1,0 +1,106 @@
+import { ScimError } from '../scim/errors.js';
+import { normalizeUser, type StoredResource } from '../scim/normalize.js';
+import { applyPatch } from '../scim/patch.js';
+import { checkIfMatch } from '../scim/preconditions.js';
+import { ENTERPRISE_SCHEMA } from '../scim/schema-defs.js';
+import { groupsOfMembers, removeFromAllGroups } from '../store/groups.repo.js';
+import * as users from '../store/users.repo.js';
+import type { UserRecord } from '../store/users.repo.js';
+import { now, type ScimContext } from './context.js';
+import { buildListQuery, type ListParams } from './query.js';
+
+export interface UserView {
+  user: UserRecord;
+  groups?: { value: string; display: string }[];
+}
+
+function notFound(id: string): ScimError {
+  return ScimError.notFound(`User ${id} not found.`);
+}
+
+function load(ctx: ScimContext, id: string): UserRecord {
+  const user = users.getUser(ctx.db, ctx.connection.id, id);
+  if (!user) throw notFound(id);
+  return user;
+}
+
+/**
+ * A user the IdP did not say is inactive is active: `active` is always stored, so that the
+ * filter `active eq true` and the representation agree.
+ */
+function withDefaults(resource: StoredResource): StoredResource {
+  return resource.active === undefined ? { ...resource, active: true } : resource;
+}
+
+/** The manager must be a user of the same connection, or the reference would dangle at birth. */
+function checkManager(ctx: ScimContext, resource: StoredResource): void {
+  const ext = resource[ENTERPRISE_SCHEMA] as { manager?: { value?: unknown } } | undefined;
+  const managerId = ext?.manager?.value;
+  if (typeof managerId !== 'string') return;
+  if (users.existingUserIds(ctx.db, ctx.connection.id, [managerId]).size === 0) {
+    throw ScimError.invalidValue(`manager "${managerId}" is not a User of this connection.`);
+  }
+}
+
+export function getUser(ctx: ScimContext, id: string, withGroups: boolean): UserView {
+  const user = load(ctx, id);
+  return withGroups ? { user, groups: groupsOfMembers(ctx.db, [id]).get(id) ?? [] } : { user };
+}
+
+export function listUsers(ctx: ScimContext, params: ListParams, withGroups: boolean) {
+  const { query, startIndex } = buildListQuery('User', ctx.connection.id, params);
+  // One read transaction, so the page and its totalResults describe the same snapshot.
+  return ctx.db.transaction(() => {
+    const page = users.listUsers(ctx.db, ctx.connection.id, query);
+    const total = users.countUsers(ctx.db, ctx.connection.id, query.where, query.params);
+    const groups = withGroups ? groupsOfMembers(ctx.db, page.map((u) => u.id)) : undefined;
+    const views: UserView[] = page.map((user) => (groups ? { user, groups: groups.get(user.id) ?? [] } : { user }));
+    return { views, total, startIndex };
+  })();
+}
+
+export function createUser(ctx: ScimContext, body: unknown): UserView {
+  // Okta sends a random password with every create. The bridge authenticates nobody, so it
+  // keeps no password at all: the safest secret is the one never stored.
+  const { resource } = normalizeUser(body);
+  const stored = withDefaults(resource);
+  return ctx.db.transaction(() => {
+    checkManager(ctx, stored);
+    return { user: users.insertUser(ctx.db, ctx.connection.id, stored, now()), groups: [] };
+  })();
+}
+
+export function replaceUser(ctx: ScimContext, id: string, body: unknown, ifMatch?: string): UserView {
+  const { resource } = normalizeUser(body);
+  const stored = withDefaults(resource);
+  return ctx.db.transaction(() => {
+    const current = load(ctx, id);
+    checkIfMatch(ifMatch, current.version);
+    checkManager(ctx, stored);
+    const user = users.updateUser(ctx.db, current, stored, now());
+    return { user, groups: groupsOfMembers(ctx.db, [id]).get(id) ?? [] };
+  })();
+}
+
+export function patchUser(ctx: ScimContext, id: string, body: unknown, ifMatch?: string): UserView & { changed: string[] } {
+  return ctx.db.transaction(() => {
+    const current = load(ctx, id);
+    checkIfMatch(ifMatch, current.version);
+    const { resource, changed } = applyPatch('User', current.resource, body, { id });
+    const groups = groupsOfMembers(ctx.db, [id]).get(id) ?? [];
+    // Entra re-sends unchanged values every cycle; a PATCH that changes nothing writes nothing.
+    if (changed.length === 0) return { user: current, groups, changed };
+    const stored = withDefaults(resource);
+    checkManager(ctx, stored);
+    return { user: users.updateUser(ctx.db, current, stored, now()), groups, changed };
+  })();
+}
+
+export function deleteUser(ctx: ScimContext, id: string, ifMatch?: string): void {
+  ctx.db.transaction(() => {
+    const current = load(ctx, id);
+    checkIfMatch(ifMatch, current.version);
+    users.deleteUser(ctx.db, current);
+    removeFromAllGroups(ctx.db, id, now());
+  })();
+}

@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Logger } from 'pino';
+import { createApp } from './app.js';
+import { bootstrap } from './bootstrap.js';
+import type { Config } from './config.js';
+import { migrate, openDb, type Db } from './store/db.js';
+
+export const DB_FILE = 'scim-bridge.db';
+
+export function openDataDir(config: Config): Db {
+  const db = openDb(join(config.DATA_DIR, DB_FILE));
+  migrate(db);
+  return db;
+}
+
+/** How long in-flight requests get to finish after SIGTERM before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface RunningServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const db = openDataDir(config);
+  bootstrap(db, config);
+  const app = createApp({ db, config, logger });
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  logger.info({ port, host: config.HOST, dataDir: config.DATA_DIR }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= new Promise<void>((resolve) => {
+      const force = setTimeout(() => {
+        logger.warn('requests still in flight after the grace period; closing anyway');
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }, SHUTDOWN_GRACE_MS);
+      server.close(() => {
+        clearTimeout(force);
+        // Fold the WAL back into the database so the file is complete on its own.
+        db.pragma('wal_checkpoint(TRUNCATE)');
+        db.close();
+        logger.info('stopped');
+        resolve();
+      });
+      (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    }));
+  return { port, close };
+}

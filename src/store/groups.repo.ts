@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import { ScimError } from '../scim/errors.js';
+import { fold } from '../scim/fold.js';
+import type { StoredResource } from '../scim/normalize.js';
+import type { Db } from './db.js';
+import type { ListQuery } from './users.repo.js';
+import { isUniqueViolation } from './sqlite-errors.js';
+
+export interface GroupRecord {
+  seq: number;
+  id: string;
+  connectionId: string;
+  resource: StoredResource;
+  version: number;
+  createdAt: string;
+  lastModified: string;
+}
+
+export interface MemberRecord {
+  value: string;
+  type: 'User' | 'Group';
+  display: string | null;
+}
+
+interface GroupRow {
+  seq: number;
+  id: string;
+  connection_id: string;
+  version: number;
+  created_at: string;
+  last_modified: string;
+  resource: string;
+}
+
+const toRecord = (r: GroupRow): GroupRecord => ({
+  seq: r.seq,
+  id: r.id,
+  connectionId: r.connection_id,
+  resource: JSON.parse(r.resource) as StoredResource,
+  version: r.version,
+  createdAt: r.created_at,
+  lastModified: r.last_modified,
+});
+
+function columns(resource: StoredResource) {
+  const displayName = String(resource.displayName);
+  return {
+    display_name: displayName,
+    display_name_key: fold(displayName),
+    external_id: typeof resource.externalId === 'string' ? resource.externalId : null,
+    resource: JSON.stringify(resource),
+  };
+}
+
+function uniquenessError(resource: StoredResource): ScimError {
+  return ScimError.uniqueness(
+    `A group with displayName "${String(resource.displayName)}" already exists in this connection.`,
+  );
+}
+
+export function insertGroup(db: Db, connectionId: string, resource: StoredResource, now: string): GroupRecord {
+  const id = randomUUID();
+  let seq: number;
+  try {
+    seq = Number(
+      db
+        .prepare(
+          `INSERT INTO scim_groups (id, connection_id, display_name, display_name_key, external_id, version,
+             created_at, last_modified, resource)
+           VALUES (@id, @connection_id, @display_name, @display_name_key, @external_id, 1, @now, @now, @resource)`,
+        )
+        .run({ ...columns(resource), id, connection_id: connectionId, now }).lastInsertRowid,
+    );
+  } catch (err) {
+    if (isUniqueViolation(err)) throw uniquenessError(resource);
+    throw err;
+  }
+  return { seq, id, connectionId, resource, version: 1, createdAt: now, lastModified: now };
+}
+
+export function getGroup(db: Db, connectionId: string, id: string): GroupRecord | null {
+  const row = db
+    .prepare('SELECT * FROM scim_groups WHERE id = ? AND connection_id = ?')
+    .get(id, connectionId) as GroupRow | undefined;
+  return row ? toRecord(row) : null;
+}
+
+/** Writes the group's attributes and bumps its version (membership changes bump it too). */
+export function updateGroup(db: Db, current: GroupRecord, resource: StoredResource, now: string): GroupRecord {
+  try {
+    db.prepare(
+      `UPDATE scim_groups SET display_name = @display_name, display_name_key = @display_name_key,
+         external_id = @external_id, resource = @resource, version = version + 1, last_modified = @now
+       WHERE seq = @seq`,
+    ).run({ ...columns(resource), now, seq: current.seq });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw uniquenessError(resource);
+    throw err;
+  }
+  return { ...current, resource, version: current.version + 1, lastModified: now };
+}
+
+export function deleteGroup(db: Db, group: GroupRecord, now: string): void {
+  db.prepare('DELETE FROM scim_groups WHERE seq = ?').run(group.seq);
+  removeFromAllGroups(db, group.id, now);
+}
+
+/**
+ * Removes a deleted user or group from every group it belonged to, bumping those groups'
+ * versions so that their ETags change. Costs what the member belonged to.
+ */
+export function removeFromAllGroups(db: Db, memberId: string, now: string): string[] {
+  const seqs = db
+    .prepare('SELECT group_seq FROM scim_group_members WHERE member_id = ?')
+    .pluck()
+    .all(memberId) as number[];
+  if (seqs.length === 0) return [];
+  db.prepare('DELETE FROM scim_group_members WHERE member_id = ?').run(memberId);
+  const touch = db.prepare(
+    'UPDATE scim_groups SET version = version + 1, last_modified = ? WHERE seq = ? RETURNING id',
+  );
+  return seqs.map((seq) => (touch.pluck().get(now, seq) as string));
+}
+
+export function listGroups(db: Db, connectionId: string, q: ListQuery): GroupRecord[] {
+  if (q.limit <= 0) return [];
+  const rows = db
+    .prepare(
+      `SELECT g.* FROM scim_groups g WHERE g.connection_id = ? AND (${q.where})
+       ORDER BY ${q.orderBy} LIMIT ? OFFSET ?`,
+    )
+    .all(connectionId, ...q.params, q.limit, q.offset) as GroupRow[];
+  return rows.map(toRecord);
+}
+
+export function countGroups(db: Db, connectionId: string, where: string, params: unknown[]): number {
+  return db
+    .prepare(`SELECT count(*) FROM scim_groups g WHERE g.connection_id = ? AND (${where})`)
+    .pluck()
+    .get(connectionId, ...params) as number;
+}
+
+export function existingGroupIds(db: Db, connectionId: string, ids: string[]): Set<string> {
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const rows = db
+      .prepare(`SELECT id FROM scim_groups WHERE connection_id = ? AND id IN (${chunk.map(() => '?').join(',')})`)
+      .pluck()
+      .all(connectionId, ...chunk) as string[];
+    for (const id of rows) found.add(id);
+  }
+  return found;
+}
+
+/** Adds members; one already present keeps its row. Returns the ids actually added. */
+export function addMembers(db: Db, groupSeq: number, members: MemberRecord[]): string[] {
+  const insert = db.prepare(
+    `INSERT INTO scim_group_members (group_seq, member_id, member_type, display) VALUES (?, ?, ?, ?)
+     ON CONFLICT (group_seq, member_id) DO NOTHING`,
+  );
+  const added: string[] = [];
+  for (const m of members) {
+    if (insert.run(groupSeq, m.value, m.type, m.display).changes > 0) added.push(m.value);
+  }
+  return added;
+}
+
+/** Removes the named members. Returns the ids actually removed. */
+export function removeMembers(db: Db, groupSeq: number, ids: string[]): string[] {
+  const del = db.prepare('DELETE FROM scim_group_members WHERE group_seq = ? AND member_id = ?');
+  return ids.filter((id) => del.run(groupSeq, id).changes > 0);
+}
+
+/** Removes every member (or those matching `where`, SQL over alias m). Returns the ids removed. */
+export function removeMembersWhere(db: Db, groupSeq: number, where = '1', params: unknown[] = []): string[] {
+  return db
+    .prepare(`DELETE FROM scim_group_members AS m WHERE m.group_seq = ? AND (${where}) RETURNING member_id`)
+    .pluck()
+    .all(groupSeq, ...params) as string[];
+}
+
+/**
+ * A group's members, ordered by id (the primary key's order, so no sort is needed). `display` falls back to the member's own
+ * displayName (or userName) when the IdP did not send one.
+ */
+export function listMembers(db: Db, groupSeq: number): MemberRecord[] {
+  return db
+    .prepare(
+      `SELECT m.member_id AS value, m.member_type AS type,
+              coalesce(m.display, json_extract(u.resource, '$.displayName'), u.user_name, g.display_name) AS display
+         FROM scim_group_members m
+         LEFT JOIN scim_users u ON m.member_type = 'User' AND u.id = m.member_id
+         LEFT JOIN scim_groups g ON m.member_type = 'Group' AND g.id = m.member_id
+        WHERE m.group_seq = ?
+        ORDER BY m.member_id`,
+    )
+    .all(groupSeq) as MemberRecord[];
+}
+
+/** The groups each of `memberIds` belongs to directly, for the derived User.groups. */
+export function groupsOfMembers(db: Db, memberIds: string[]): Map<string, { value: string; display: string }[]> {
+  const out = new Map<string, { value: string; display: string }[]>();
+  for (let i = 0; i < memberIds.length; i += 500) {
+    const chunk = memberIds.slice(i, i + 500);
+    const rows = db
+      .prepare(
+        `SELECT m.member_id, g.id, g.display_name FROM scim_group_members m
+           JOIN scim_groups g ON g.seq = m.group_seq
+          WHERE m.member_id IN (${chunk.map(() => '?').join(',')})
+          ORDER BY g.display_name_key`,
+      )
+      .all(...chunk) as { member_id: string; id: string; display_name: string }[];
+    for (const r of rows) {
+      const list = out.get(r.member_id) ?? [];
+      list.push({ value: r.id, display: r.display_name });
+      out.set(r.member_id, list);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,6 @@
+import m0001 from './0001-initial.js';
+
+/** Append-only: a released migration is never edited; a change is a new numbered file. */
+export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  { version: 1, name: 'initial', sql: m0001 },
+];

@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    expect(loadConfig({})).toEqual({ PORT: 8080, HOST: '0.0.0.0', DATA_DIR: './data', LOG_LEVEL: 'info', BRIDGE_CONNECTIONS: [] });
+  });
+
+  it('parses BRIDGE_CONNECTIONS into sources and tokens', () => {
+    const c = loadConfig({ BRIDGE_CONNECTIONS: 'okta:aaaaaaaaaaaaaaaa1, azure-ad:bbbbbbbbbbbbbbbb:2' });
+    expect(c.BRIDGE_CONNECTIONS).toEqual([
+      { source: 'okta', token: 'aaaaaaaaaaaaaaaa1' },
+      { source: 'azure-ad', token: 'bbbbbbbbbbbbbbbb:2' },
+    ]);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^invalid configuration: PORT:/],
+    [{ PORT: '70000' }, /^invalid configuration: PORT:/],
+    [{ LOG_LEVEL: 'loud' }, /^invalid configuration: LOG_LEVEL:/],
+    [{ BRIDGE_CONNECTIONS: 'Okta:aaaaaaaaaaaaaaaaaaaa' }, /BRIDGE_CONNECTIONS: "Okta" is not a source name/],
+    [{ BRIDGE_CONNECTIONS: 'okta:short' }, /BRIDGE_CONNECTIONS: the token for "okta" must be at least 16/],
+    [{ BRIDGE_CONNECTIONS: 'okta:aaaaaaaaaaaaaaaaaaaa,okta:bbbbbbbbbbbbbbbbbbbb' }, /"okta" is given twice/],
+    [{ BRIDGE_ADMIN_KEY: 'short' }, /^invalid configuration: BRIDGE_ADMIN_KEY:/],
+    [{ PUBLIC_URL: 'not a url' }, /^invalid configuration: PUBLIC_URL:/],
+  ])('refuses %o naming the variable', (env, message) => {
+    expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
+  });
+
+  it('never echoes a secret in the error', () => {
+    expect(() => loadConfig({ BRIDGE_CONNECTIONS: 'okta:tooshort' })).toThrow(/^((?!tooshort).)*$/);
+  });
+});
+
+const cli = (args: string[], env: Record<string, string>) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', ...env },
+    timeout: 30_000,
+  });
+
+describe('the scim-bridge binary', () => {
+  it('exits 1 with one line naming the variable on a bad setting', () => {
+    const res = cli(['serve'], { PORT: 'eighty' });
+    expect(res.status).toBe(1);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toMatch(/PORT/);
+  });
+
+  it('migrates, creates a connection printing its token once, lists, rotates and revokes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bridge-cli-'));
+    try {
+      const env = { DATA_DIR: dir };
+      const migrated = cli(['migrate', '--json'], env);
+      expect(migrated.status).toBe(0);
+      expect(JSON.parse(migrated.stdout)).toEqual({ applied: [1] });
+      const created = cli(['connections', 'create', 'okta', '--json'], env);
+      expect(created.status).toBe(0);
+      const { token } = JSON.parse(created.stdout) as { token: string };
+      expect(token).toMatch(/^scim_[A-Za-z0-9_-]{43}$/);
+      const listed = cli(['connections', 'list', '--json'], env);
+      expect(JSON.parse(listed.stdout)).toMatchObject([{ source: 'okta', tokens: 1 }]);
+      expect(listed.stdout).not.toContain(token);
+      const rotated = JSON.parse(cli(['connections', 'rotate', 'okta', '--json'], env).stdout) as { token: string };
+      expect(rotated.token).not.toBe(token);
+      expect(JSON.parse(cli(['connections', 'list', '--json'], env).stdout)).toMatchObject([{ tokens: 1 }]);
+      expect(JSON.parse(cli(['connections', 'revoke', 'okta', '--json'], env).stdout)).toEqual({ source: 'okta', revoked: 1 });
+      expect(cli(['connections', 'revoke', 'nobody'], env).status).toBe(1);
+      expect(cli(['connections', 'create', 'Bad Name'], env).status).toBe(2);
+      expect(cli(['frobnicate'], env).status).toBe(2);
+      const help = cli(['connections', '--help'], env);
+      expect(help.status).toBe(0);
+      expect(help.stdout).toMatch(/rotate <source>/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * Okta's own SCIM 2.0 SPEC tests (Runscope exports, Apache-2.0, copied unchanged into
+ * ../shared/scim-suites/okta), run by ./runscope.ts against a really started server. Every
+ * assertion of both exports must pass, including the 600 ms response-time check on GET /Groups.
+ *
+ * Step 1 of each export reads the first user of `GET /Users?count=1&startIndex=1`, so a user is
+ * seeded first, as Okta's instructions require of the tester.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type StartedServer } from '../helpers/server.js';
+import {
+  declaredAssertionCount,
+  describeStep,
+  isRequestStep,
+  oktaSpecVariables,
+  runRunscopeTest,
+  type RunscopeReport,
+  type RunscopeTest,
+} from './runscope.js';
+
+/** `../shared/scim-suites` relative to the repository root (CI clones shared/ beside the repo). */
+const SUITES_DIR = process.env.SCIM_SUITES_DIR ?? fileURLToPath(new URL('../../../shared/scim-suites/', import.meta.url));
+
+const SUITES = [
+  { label: 'okta spec 2024', file: 'okta/Okta-SCIM-20-SPEC-Test.json', requests: 12, assertions: 52 },
+  { label: 'okta spec 2019 (OIN guide)', file: 'okta/2019-oin-guide/Okta-SCIM-20-SPEC-Test.json', requests: 16, assertions: 79 },
+] as const;
+
+function loadSuite(file: string): RunscopeTest {
+  const path = `${SUITES_DIR.replace(/\/?$/, '/')}${file}`;
+  if (!existsSync(path)) {
+    throw new Error(`Okta SPEC suite not found at ${path}; clone the shared suites beside the repository (../shared/scim-suites)`);
+  }
+  return JSON.parse(readFileSync(path, 'utf8')) as RunscopeTest;
+}
+
+describe('Okta SCIM 2.0 SPEC tests against the real server', () => {
+  let server: StartedServer;
+  let scimBase: string;
+
+  beforeAll(async () => {
+    server = await startServer();
+    scimBase = `${server.baseUrl}/scim/v2`;
+    // Okta: "Step 1 expects at least one user to exist already".
+    const seeded = await fetch(`${scimBase}/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.tokens.okta}`, 'content-type': 'application/scim+json; charset=utf-8' },
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: 'seed.user@atko.com',
+        name: { givenName: 'Seed', familyName: 'User' },
+        emails: [{ primary: true, type: 'work', value: 'seed.user@atko.com' }],
+        displayName: 'Seed User',
+        active: true,
+      }),
+    });
+    const text = await seeded.text();
+    if (seeded.status !== 201) {
+      throw new Error(`seeding a user answered ${seeded.status}: ${text}\n--- server output ---\n${server.output()}`);
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  for (const suite of SUITES) {
+    describe(suite.label, () => {
+      const test = loadSuite(suite.file);
+      const requestSteps = test.steps
+        .map((step, stepIndex) => ({ step, stepIndex }))
+        .filter(({ step }) => isRequestStep(step) && !step.skipped);
+      let report: RunscopeReport | undefined;
+
+      beforeAll(async () => {
+        report = await runRunscopeTest(test, { variables: oktaSpecVariables(scimBase, server.tokens.okta) });
+        const { assertions: a, scriptChecks: c } = report;
+        console.log(
+          [
+            `${suite.label}: ${a.passed}/${declaredAssertionCount(test)} assertions passed` +
+              (a.failed ? `, ${a.failed} failed` : '') +
+              `; script checks ${c.passed}/${c.total}; ${report.steps.length} requests`,
+            ...report.steps.map(describeStep),
+          ].join('\n'),
+        );
+      });
+
+      it('is the export we expect (request and assertion counts)', () => {
+        expect(requestSteps).toHaveLength(suite.requests);
+        expect(declaredAssertionCount(test)).toBe(suite.assertions);
+      });
+
+      for (const [n, { step, stepIndex }] of requestSteps.entries()) {
+        const note = (step.note ?? '').trim();
+        it(`#${n + 1} ${note}`, () => {
+          const result = report?.steps.find((s) => s.stepIndex === stepIndex);
+          expect(result, 'the step did not run').toBeDefined();
+          if (!result) return;
+          const failed =
+            result.assertions.some((a) => !a.passed) ||
+            result.scriptChecks.some((c) => !c.passed) ||
+            result.errors.length > 0 ||
+            result.requestError !== undefined;
+          expect(failed, `${suite.label}\n${describeStep(result)}`).toBe(false);
+        });
+      }
+
+      it(`passes all ${suite.assertions} assertions`, () => {
+        expect(report, 'the suite did not run').toBeDefined();
+        if (!report) return;
+        const failures = report.steps.filter(
+          (s) => s.assertions.some((a) => !a.passed) || s.scriptChecks.some((c) => !c.passed) || s.errors.length > 0,
+        );
+        expect(
+          { passed: report.assertions.passed, failedScriptChecks: report.scriptChecks.failed },
+          failures.map(describeStep).join('\n'),
+        ).toEqual({ passed: suite.assertions, failedScriptChecks: 0 });
+      });
+    });
+  }
+});
