@@ -6,6 +6,7 @@ import { scimAuth } from './api/scim/auth.js';
 import { bulkRoutes } from './api/scim/bulk.routes.js';
 import { discoveryRoutes } from './api/scim/discovery.routes.js';
 import { groupResource, resourceRoutes, userResource } from './api/scim/resources.routes.js';
+import { routingPath } from './api/scim/paths.js';
 import { scimBodyLimit } from './api/scim/respond.js';
 import { rootSearch } from './api/scim/search.routes.js';
 
@@ -13,8 +14,7 @@ import { rootSearch } from './api/scim/search.routes.js';
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
-  // strict: false accepts a trailing slash (Entra's tenant URL may end in one).
-  const app = new Hono<AppEnv>({ strict: false });
+  const app = new Hono<AppEnv>({ getPath: routingPath });
 
   app.use('*', async (c, next) => {
     const requestId = c.req.header('x-request-id')?.slice(0, 128) || randomUUID();

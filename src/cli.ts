@@ -11,9 +11,10 @@ import {
   listTokens,
   revokeTokens,
 } from './store/connections.repo.js';
-import { migrate } from './store/db.js';
+import { join } from 'node:path';
+import { migrate, openDb } from './store/db.js';
 import { newSecret } from './store/secrets.js';
-import { openDataDir, startServer } from './server.js';
+import { DB_FILE, openDataDir, startServer } from './server.js';
 
 /** Exit codes scripts can rely on. */
 const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -144,12 +145,16 @@ async function main(argv: string[]): Promise<number> {
       process.once('SIGINT', () => stop('SIGINT'));
       return new Promise<number>(() => {});
     }
-    case 'migrate':
-      return withDb(config, (db) => {
+    case 'migrate': {
+      const db = openDb(join(config.DATA_DIR, DB_FILE));
+      try {
         const applied = migrate(db);
         print(json, { applied }, applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database is up to date.');
         return EXIT.ok;
-      });
+      } finally {
+        db.close();
+      }
+    }
     case 'connections':
       return connectionsCommand(config, words.slice(1), json);
     default:

@@ -2,7 +2,6 @@ import { ScimError } from '../scim/errors.js';
 import { normalizeUser, type StoredResource } from '../scim/normalize.js';
 import { applyPatch } from '../scim/patch.js';
 import { checkIfMatch } from '../scim/preconditions.js';
-import { ENTERPRISE_SCHEMA } from '../scim/schema-defs.js';
 import { groupsOfMembers, removeFromAllGroups } from '../store/groups.repo.js';
 import * as users from '../store/users.repo.js';
 import type { UserRecord } from '../store/users.repo.js';
@@ -32,16 +31,6 @@ function withDefaults(resource: StoredResource): StoredResource {
   return resource.active === undefined ? { ...resource, active: true } : resource;
 }
 
-/** The manager must be a user of the same connection, or the reference would dangle at birth. */
-function checkManager(ctx: ScimContext, resource: StoredResource): void {
-  const ext = resource[ENTERPRISE_SCHEMA] as { manager?: { value?: unknown } } | undefined;
-  const managerId = ext?.manager?.value;
-  if (typeof managerId !== 'string') return;
-  if (users.existingUserIds(ctx.db, ctx.connection.id, [managerId]).size === 0) {
-    throw ScimError.invalidValue(`manager "${managerId}" is not a User of this connection.`);
-  }
-}
-
 export function getUser(ctx: ScimContext, id: string, withGroups: boolean): UserView {
   const user = load(ctx, id);
   return withGroups ? { user, groups: groupsOfMembers(ctx.db, [id]).get(id) ?? [] } : { user };
@@ -65,7 +54,6 @@ export function createUser(ctx: ScimContext, body: unknown): UserView {
   const { resource } = normalizeUser(body);
   const stored = withDefaults(resource);
   return ctx.db.transaction(() => {
-    checkManager(ctx, stored);
     return { user: users.insertUser(ctx.db, ctx.connection.id, stored, now()), groups: [] };
   })();
 }
@@ -76,7 +64,6 @@ export function replaceUser(ctx: ScimContext, id: string, body: unknown, ifMatch
   return ctx.db.transaction(() => {
     const current = load(ctx, id);
     checkIfMatch(ifMatch, current.version);
-    checkManager(ctx, stored);
     const user = users.updateUser(ctx.db, current, stored, now());
     return { user, groups: groupsOfMembers(ctx.db, [id]).get(id) ?? [] };
   })();
@@ -91,7 +78,6 @@ export function patchUser(ctx: ScimContext, id: string, body: unknown, ifMatch?:
     // Entra re-sends unchanged values every cycle; a PATCH that changes nothing writes nothing.
     if (changed.length === 0) return { user: current, groups, changed };
     const stored = withDefaults(resource);
-    checkManager(ctx, stored);
     return { user: users.updateUser(ctx.db, current, stored, now()), groups, changed };
   })();
 }

@@ -186,7 +186,7 @@ function tokenize(text: string): Token[] {
         value = JSON.parse(text.slice(start, i));
       } catch {
         throw ScimError.invalidFilter(
-          `Invalid string ${at(start)}: strings are JSON strings, so only \\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t and \\uXXXX escapes are allowed.`,
+          `Invalid string ${at(start)}: values are JSON strings, so control characters must be escaped and only \\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t and \\uXXXX escapes are allowed.`,
         );
       }
       tokens.push({ t: 'string', value: value as string, pos: start });

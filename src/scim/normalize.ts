@@ -36,7 +36,7 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** A short description of a value for an error detail, never the whole (possibly large) value. */
-export function describe(v: unknown): string {
+export function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
@@ -67,7 +67,7 @@ export function coerceBoolean(value: unknown, path: string): boolean {
     if (lower === 'true') return true;
     if (lower === 'false') return false;
   }
-  throw ScimError.invalidValue(`${path} must be a boolean (true or false), not ${describe(value)}.`);
+  throw ScimError.invalidValue(`${path} must be a boolean (true or false), not ${describeValue(value)}.`);
 }
 
 /**
@@ -98,17 +98,17 @@ function coerceScalar(def: AttrDef, value: unknown, path: string): unknown {
     case 'integer':
       if (typeof value === 'number' && Number.isInteger(value)) return value;
       if (typeof value === 'string' && /^-?\d+$/.test(value)) return Number(value);
-      throw ScimError.invalidValue(`${path} must be an integer, not ${describe(value)}.`);
+      throw ScimError.invalidValue(`${path} must be an integer, not ${describeValue(value)}.`);
     case 'decimal':
       if (typeof value === 'number' && Number.isFinite(value)) return value;
       if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-      throw ScimError.invalidValue(`${path} must be a number, not ${describe(value)}.`);
+      throw ScimError.invalidValue(`${path} must be a number, not ${describeValue(value)}.`);
     default:
       // string, reference, dateTime, binary: stored as sent. A number or boolean is turned into
       // its text (an employeeNumber sent as 1234); an object or array is not a string.
       if (typeof value === 'string') return value;
       if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-      throw ScimError.invalidValue(`${path} must be a string, not ${describe(value)}.`);
+      throw ScimError.invalidValue(`${path} must be a string, not ${describeValue(value)}.`);
   }
 }
 
@@ -143,7 +143,7 @@ function coerceComplex(def: AttrDef, value: unknown, path: string): Record<strin
     // manager as a plain id (imulab/go-scim#75).
     v = { value: String(v) };
   }
-  if (!isPlainObject(v)) throw ScimError.invalidValue(`${path} must be an object with sub-attributes, not ${describe(value)}.`);
+  if (!isPlainObject(v)) throw ScimError.invalidValue(`${path} must be an object with sub-attributes, not ${describeValue(value)}.`);
   const out = coerceSubAttributes(def, v, path);
   if (out && isReferenceComplex(def) && out['value'] === undefined) return undefined;
   return out;
@@ -155,14 +155,14 @@ function coerceMultiValued(def: AttrDef, value: unknown, path: string): unknown[
   else if (isPlainObject(value)) items = [value]; // a single value for a multi-valued attribute
   else if (typeof value === 'string' && looksLikeJson(value))
     throw ScimError.invalidValue(`${path} must be a JSON array of values, not a string that contains JSON.`);
-  else throw ScimError.invalidValue(`${path} is multi-valued and must be an array, not ${describe(value)}.`);
+  else throw ScimError.invalidValue(`${path} is multi-valued and must be an array, not ${describeValue(value)}.`);
 
   const out: unknown[] = [];
   items.forEach((item, i) => {
     if (item === null || item === undefined) return;
     const itemPath = `${path}[${i}]`;
     if (def.type === 'complex') {
-      if (!isPlainObject(item)) throw ScimError.invalidValue(`${itemPath} must be an object, not ${describe(item)}.`);
+      if (!isPlainObject(item)) throw ScimError.invalidValue(`${itemPath} must be an object, not ${describeValue(item)}.`);
       const el = coerceSubAttributes(def, item, itemPath);
       if (el) out.push(el);
     } else {
@@ -218,7 +218,7 @@ export function normalizeMembers(value: unknown, path = 'members'): MemberInput[
   else if (typeof value === 'string') {
     if (looksLikeJson(value)) throw ScimError.invalidValue(`${path} must be a JSON array of members, not a string that contains JSON.`);
     items = [value];
-  } else throw ScimError.invalidValue(`${path} must be an array of members, not ${describe(value)}.`);
+  } else throw ScimError.invalidValue(`${path} must be an array of members, not ${describeValue(value)}.`);
 
   const out: MemberInput[] = [];
   const seen = new Set<string>();
@@ -233,27 +233,27 @@ export function normalizeMembers(value: unknown, path = 'members'): MemberInput[
       if (Object.keys(item).length === 0) return;
       const v = getCaseInsensitive(item, 'value');
       if (typeof v !== 'string' || v === '')
-        throw ScimError.invalidValue(`${itemPath}.value must be the id of a User or Group, not ${v === undefined ? 'missing' : describe(v)}.`);
+        throw ScimError.invalidValue(`${itemPath}.value must be the id of a User or Group, not ${v === undefined ? 'missing' : describeValue(v)}.`);
       m = { value: v };
       const display = getCaseInsensitive(item, 'display');
       if (display !== null && display !== undefined) {
-        if (typeof display !== 'string') throw ScimError.invalidValue(`${itemPath}.display must be a string, not ${describe(display)}.`);
+        if (typeof display !== 'string') throw ScimError.invalidValue(`${itemPath}.display must be a string, not ${describeValue(display)}.`);
         m.display = display;
       }
       const type = getCaseInsensitive(item, 'type');
       const ref = getCaseInsensitive(item, '$ref');
       if (ref !== null && ref !== undefined && typeof ref !== 'string')
-        throw ScimError.invalidValue(`${itemPath}.$ref must be a URI string, not ${describe(ref)}.`);
+        throw ScimError.invalidValue(`${itemPath}.$ref must be a URI string, not ${describeValue(ref)}.`);
       if (type !== null && type !== undefined && type !== '') {
         const t = typeof type === 'string' ? MEMBER_TYPES[type.toLowerCase()] : undefined;
-        if (!t) throw ScimError.invalidValue(`${itemPath}.type must be "User" or "Group", not ${describe(type)}.`);
+        if (!t) throw ScimError.invalidValue(`${itemPath}.type must be "User" or "Group", not ${describeValue(type)}.`);
         m.type = t;
       } else if (typeof ref === 'string') {
         const t = memberTypeFromRef(ref);
         if (t) m.type = t;
       }
     } else {
-      throw ScimError.invalidValue(`${itemPath} must be an object with a "value", not ${describe(item)}.`);
+      throw ScimError.invalidValue(`${itemPath} must be an object with a "value", not ${describeValue(item)}.`);
     }
     if (seen.has(m.value)) return;
     seen.add(m.value);
@@ -309,7 +309,7 @@ function setResolved(kind: ResourceKind, out: Collected, r: ResolvedAttr, raw: u
   if (!r.extension && def.name === 'password') {
     if (r.sub) return;
     if (raw === null || raw === undefined || raw === '') return;
-    if (typeof raw !== 'string') throw ScimError.invalidValue(`password must be a string, not ${describe(raw)}.`);
+    if (typeof raw !== 'string') throw ScimError.invalidValue(`password must be a string, not ${describeValue(raw)}.`);
     out.password = raw;
     return;
   }
@@ -334,7 +334,7 @@ function setResolved(kind: ResourceKind, out: Collected, r: ResolvedAttr, raw: u
 }
 
 function collect(kind: ResourceKind, body: unknown): Collected {
-  if (!isPlainObject(body)) throw ScimError.invalidSyntax(`The request body must be a JSON object representing a ${kind}, not ${describe(body)}.`);
+  if (!isPlainObject(body)) throw ScimError.invalidSyntax(`The request body must be a JSON object representing a ${kind}, not ${describeValue(body)}.`);
   const rt = RESOURCE_TYPES[kind];
   const out: Collected = { resource: {} };
   const visit = (obj: Record<string, unknown>, allowSchemaKeys: boolean) => {
@@ -345,7 +345,7 @@ function collect(kind: ResourceKind, body: unknown): Collected {
         const ext = rt.extensions.find((e) => e.schema.toLowerCase() === lower);
         if (ext) {
           if (raw === null || raw === undefined) continue;
-          if (!isPlainObject(raw)) throw ScimError.invalidValue(`${ext.schema} must be an object holding the extension's attributes, not ${describe(raw)}.`);
+          if (!isPlainObject(raw)) throw ScimError.invalidValue(`${ext.schema} must be an object holding the extension's attributes, not ${describeValue(raw)}.`);
           for (const [k, v] of Object.entries(raw)) {
             const def = ext.attributes.find((a) => a.name.toLowerCase() === k.toLowerCase());
             if (def) setResolved(kind, out, { schema: ext.schema, extension: true, attr: def }, v);

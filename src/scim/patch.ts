@@ -3,9 +3,9 @@
  * stored resource and returns the new resource, a password (never stored), the group membership
  * changes as operations for the store to apply, and the attribute paths that changed.
  *
- * All operations apply to a copy; the first failure throws and nothing is returned, so a PATCH
- * is atomic (RFC 7644 §3.5.2: "If an error occurs ... the entire PATCH request SHALL be rolled
- * back"). The result is re-validated as a whole.
+ * All operations apply to a copy; the first failure throws and nothing is returned, so the
+ * operations of one PATCH succeed or fail together (RFC 7644 §3.5.2). The result is re-validated
+ * as a whole.
  *
  * Lenient where Entra and Okta need it (IDP-BEHAVIOUR.md §0.4, §1.3, §1.4, §2.2, §4):
  * `op` in any case, "True"/"False" booleans, path-less values keyed by plain, dotted or
@@ -21,7 +21,7 @@ import {
   attrPathName,
   coerceValue,
   containerOf,
-  describe,
+  describeValue,
   enforceSinglePrimary,
   isPlainObject,
   isReferenceComplex,
@@ -92,20 +92,20 @@ function keyOf(obj: Record<string, unknown>, name: string): string | undefined {
 
 function parseBody(body: unknown): ParsedOp[] {
   if (!isPlainObject(body))
-    throw ScimError.invalidSyntax(`A PATCH body must be a JSON object with an "Operations" array (RFC 7644 §3.5.2), not ${describe(body)}.`);
+    throw ScimError.invalidSyntax(`A PATCH body must be a JSON object with an "Operations" array (RFC 7644 §3.5.2), not ${describeValue(body)}.`);
   // The PatchOp URN in `schemas` is expected but its absence is tolerated.
   const opsKey = keyOf(body, 'Operations');
   if (opsKey === undefined) throw ScimError.invalidSyntax('The PATCH body has no "Operations" array.');
   const ops = body[opsKey];
-  if (!Array.isArray(ops)) throw ScimError.invalidSyntax(`"Operations" must be an array of operations, not ${describe(ops)}.`);
+  if (!Array.isArray(ops)) throw ScimError.invalidSyntax(`"Operations" must be an array of operations, not ${describeValue(ops)}.`);
   if (ops.length === 0) throw ScimError.invalidSyntax('"Operations" must hold at least one operation.');
   return ops.map((raw, i): ParsedOp => {
     const at = `Operations[${i}]`;
-    if (!isPlainObject(raw)) throw ScimError.invalidSyntax(`${at} must be an object with "op", "path" and "value", not ${describe(raw)}.`);
+    if (!isPlainObject(raw)) throw ScimError.invalidSyntax(`${at} must be an object with "op", "path" and "value", not ${describeValue(raw)}.`);
     const opKey = keyOf(raw, 'op');
     const op = opKey === undefined ? undefined : raw[opKey];
     if (typeof op !== 'string')
-      throw ScimError.invalidSyntax(`${at}.op is ${op === undefined ? 'missing' : describe(op)}; it must be "add", "remove" or "replace".`);
+      throw ScimError.invalidSyntax(`${at}.op is ${op === undefined ? 'missing' : describeValue(op)}; it must be "add", "remove" or "replace".`);
     // Entra sends "Add", "Replace", "Remove" (IDP-BEHAVIOUR.md §1.3 item 1).
     const name = op.trim().toLowerCase();
     if (name !== 'add' && name !== 'remove' && name !== 'replace')
@@ -113,7 +113,7 @@ function parseBody(body: unknown): ParsedOp[] {
     const pathKey = keyOf(raw, 'path');
     const path = pathKey === undefined ? undefined : raw[pathKey];
     if (path !== undefined && path !== null && typeof path !== 'string')
-      throw ScimError.invalidSyntax(`${at}.path must be a string, not ${describe(path)}.`);
+      throw ScimError.invalidSyntax(`${at}.path must be a string, not ${describeValue(path)}.`);
     const valueKey = keyOf(raw, 'value');
     const parsed: ParsedOp = { op: name, hasValue: valueKey !== undefined, value: valueKey === undefined ? undefined : raw[valueKey] };
     // An empty path is the same as none: the target is the resource itself.
@@ -161,7 +161,7 @@ function applyOperation(st: State, op: ParsedOp): void {
     if (op.op === 'remove') throw ScimError.noTarget('A remove operation needs a "path".');
     if (!op.hasValue) throw ScimError.invalidValue(`An ${op.op} without a path needs a "value" object of attributes.`);
     if (!isPlainObject(op.value))
-      throw ScimError.invalidValue(`An ${op.op} without a path needs a "value" that is an object of attributes, not ${describe(op.value)}.`);
+      throw ScimError.invalidValue(`An ${op.op} without a path needs a "value" that is an object of attributes, not ${describeValue(op.value)}.`);
     applyPathless(st, op.op, op.value, true);
     return;
   }
@@ -173,7 +173,7 @@ function applyOperation(st: State, op: ParsedOp): void {
       return;
     }
     if (!op.hasValue) throw ScimError.invalidValue(`${op.op} of ${ext.schema} needs a "value" object.`);
-    if (!isPlainObject(op.value)) throw ScimError.invalidValue(`The value for ${ext.schema} must be an object of its attributes, not ${describe(op.value)}.`);
+    if (!isPlainObject(op.value)) throw ScimError.invalidValue(`The value for ${ext.schema} must be an object of its attributes, not ${describeValue(op.value)}.`);
     applyPathless(st, op.op, { [ext.schema]: op.value }, true);
     return;
   }
@@ -199,7 +199,7 @@ function applyPathless(st: State, op: 'add' | 'replace', obj: Record<string, unk
           if (op === 'replace') delete st.res[ext.schema];
           continue;
         }
-        if (!isPlainObject(v)) throw ScimError.invalidValue(`${ext.schema} must be an object of the extension's attributes, not ${describe(v)}.`);
+        if (!isPlainObject(v)) throw ScimError.invalidValue(`${ext.schema} must be an object of the extension's attributes, not ${describeValue(v)}.`);
         for (const [k, inner] of Object.entries(v)) {
           const r = resolvePatchAttr(st.kind, `${ext.schema}:${k}`);
           if (!r || r.attr.mutability === 'readOnly' || r.sub?.mutability === 'readOnly') continue;
@@ -216,7 +216,7 @@ function applyPathless(st: State, op: 'add' | 'replace', obj: Record<string, unk
     if (!r) continue;
     if (!r.extension && !r.sub && r.attr.name === 'id') {
       if (v === null || v === undefined || v === st.id) continue;
-      throw ScimError.mutability(`id is read-only; the id given (${describe(v)}) is not this resource's id.`);
+      throw ScimError.mutability(`id is read-only; the id given (${describeValue(v)}) is not this resource's id.`);
     }
     if (r.attr.mutability === 'readOnly' || r.sub?.mutability === 'readOnly') continue;
     applyTarget(st, op, r.sub ? { attr: r, subAttr: r.sub } : { attr: r }, v, true, key);
@@ -250,7 +250,7 @@ function assignOrDelete(container: Record<string, unknown>, name: string, value:
 function applyPassword(st: State, op: OpName, target: PatchPath, value: unknown, label: string): void {
   if (target.filter || target.attr.sub) throw ScimError.invalidPath(`${label}: password has no sub-attributes.`);
   if (op === 'remove') throw ScimError.mutability('password cannot be removed; replace it with a new one.');
-  if (typeof value !== 'string' || value === '') throw ScimError.invalidValue(`password must be a non-empty string, not ${describe(value)}.`);
+  if (typeof value !== 'string' || value === '') throw ScimError.invalidValue(`password must be a non-empty string, not ${describeValue(value)}.`);
   st.password = value;
 }
 
@@ -493,15 +493,14 @@ function memberIdsFromFilter(node: FilterNode): string[] | undefined {
  */
 function applyMembers(st: State, op: OpName, target: PatchPath, value: unknown, hasValue: boolean, label: string): void {
   const sub = target.attr.sub;
+  if (sub) throw ScimError.mutability(`${label}: the sub-attributes of a member are immutable; add or remove whole members instead.`);
   if (target.filter) {
     if (op !== 'remove')
       throw ScimError.invalidPath(`${label}: a members filter can only select members to remove; to add or replace, use the path "members".`);
-    if (sub) throw ScimError.mutability(`${label}: the sub-attributes of a member are immutable; remove the member instead.`);
     const ids = memberIdsFromFilter(target.filter);
     st.memberOps.push(ids ? { kind: 'remove', ids } : { kind: 'removeWhere', filter: target.filter });
     return;
   }
-  if (sub) throw ScimError.mutability(`members.${sub.name} is immutable; add or remove whole members instead.`);
   if (op === 'remove') {
     if (!hasValue || value === null) {
       st.memberOps.push({ kind: 'removeAll' });

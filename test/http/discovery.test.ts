@@ -65,6 +65,14 @@ describe('discovery', () => {
 });
 
 describe('errors and limits', () => {
+  it('endpoint names match case-insensitively; ids keep their case', async () => {
+    const id = (await h.request('POST', '/scim/v2/users', { body: { userName: 'ana@example.com' } })).body.id;
+    expect((await h.request('GET', `/scim/v2/USERS/${id}`)).status).toBe(200);
+    expect((await h.request('GET', `/scim/v2/Users/${id.toUpperCase()}`)).status).toBe(404);
+    expect((await h.request('GET', '/scim/v2/serviceproviderconfig', { token: null })).status).toBe(200);
+    expect((await h.request('POST', '/scim/v2/users/.SEARCH', { body: {} })).body.totalResults).toBe(1);
+  });
+
   it('an unknown SCIM path is a SCIM 404', async () => {
     const res = await h.request('GET', '/scim/v2/Nope');
     expect(res.status).toBe(404);

@@ -131,7 +131,7 @@ describe('POST /Users', () => {
     expect(res.body.active).toBe(true);
   });
 
-  it('keeps the enterprise extension and a manager that is a user of the connection', async () => {
+  it('keeps the enterprise extension and the manager reference as sent', async () => {
     const boss = await create('boss@example.com');
     const res = await h.request('POST', '/scim/v2/Users', {
       body: user('worker@example.com', {
@@ -142,11 +142,13 @@ describe('POST /Users', () => {
     expect(res.status).toBe(201);
     expect(res.body.schemas).toEqual([USER_SCHEMA, ENTERPRISE]);
     expect(res.body[ENTERPRISE]).toMatchObject({ employeeNumber: '42', department: 'R&D', manager: { value: boss.id } });
-    const dangling = await h.request('POST', '/scim/v2/Users', {
-      body: user('x@example.com', { [ENTERPRISE]: { manager: { value: 'no-such-user' } } }),
+    // A manager the bridge has not seen (out of the IdP's scope, or not pushed yet) is kept as
+    // the IdP's reference: refusing the user over it would lose the user.
+    const unseen = await h.request('POST', '/scim/v2/Users', {
+      body: user('x@example.com', { [ENTERPRISE]: { manager: { value: 'not-pushed-yet' } } }),
     });
-    expect(dangling.status).toBe(400);
-    expect(dangling.body.scimType).toBe('invalidValue');
+    expect(unseen.status).toBe(201);
+    expect(unseen.body[ENTERPRISE].manager).toEqual({ value: 'not-pushed-yet' });
   });
 });
 

@@ -107,6 +107,19 @@ describe('Okta SCIM 2.0 SPEC tests against the real server', () => {
         });
       }
 
+      // The export only asserts status 200 for this step; its intent ("test case sensitivity",
+      // OKTA-PREP's randomUsernameCaps) is that the user is found (IDP-BEHAVIOUR §2.3.2).
+      it('intent of "Username Case Sensitivity Check": the upper-cased userName finds the created user', async () => {
+        expect(report, 'the suite did not run').toBeDefined();
+        const vars = report?.variables ?? {};
+        const filter = encodeURIComponent(`userName eq "${vars.randomUsernameCaps ?? ''}"`);
+        const res = await fetch(`${scimBase}/Users?filter=${filter}`, { headers: { authorization: vars.auth ?? '' } });
+        const body = (await res.json()) as { totalResults?: unknown; Resources?: { id?: unknown }[] };
+        expect(res.status).toBe(200);
+        expect(body.totalResults).toBe(1);
+        expect(body.Resources?.[0]?.id).toBe(vars.idUserOne);
+      });
+
       it(`passes all ${suite.assertions} assertions`, () => {
         expect(report, 'the suite did not run').toBeDefined();
         if (!report) return;

@@ -47,6 +47,52 @@ export const POSTMAN_ADAPTATIONS: PostmanAdaptation[] = [
       'endpoint `/ServiceProviderConfig`. Its assertions (200, patch.supported true) run unchanged.',
   },
   {
+    folder: 'Group tests',
+    request: 'Get group by id',
+    occurrence: 1,
+    action: 'rewrite-test',
+    find: 'to.include("new User")',
+    replace: 'to.include(pm.environment.get("id4"))',
+    reason:
+      'The check looks for "new User", a non-standard `displayName` sub-attribute the collection sent ' +
+      'inside a member value, echoed back by the reference code. A member’s `display` is derived from ' +
+      'the member resource, and Entra sends members as `{"value": id}` only. Intent kept: the body ' +
+      'must list user4, the member just added.',
+  },
+  {
+    folder: 'Group tests',
+    request: 'Get group by id',
+    occurrence: 2,
+    action: 'rewrite-test',
+    find: 'to.not.include("new User")',
+    replace: 'to.not.include(pm.environment.get("id4"))',
+    reason:
+      'Same as the first "Get group by id": after "Patch remove all users" the body must no longer list ' +
+      'user4 (checking for the echoed "new User" text would pass vacuously).',
+  },
+  {
+    folder: 'ComplexAttribute tests',
+    request: 'Get user attributes',
+    action: 'rewrite-url',
+    find: 'attributes=emails%5Btype+eq+%22work%22%5D',
+    replace: 'attributes=emails',
+    reason:
+      '`attributes=emails[type eq "work"]` puts a filter where RFC 7644 §3.4.2.5 allows only attribute ' +
+      'names; only the reference code reads it. Entra never sends it. Adapted to the valid ' +
+      '`attributes=emails`; the assertions (200, body lists user1’s email) run unchanged.',
+  },
+  {
+    folder: 'ComplexAttribute tests',
+    request: 'Get user via attributes filter',
+    action: 'rewrite-url',
+    find: 'attributes=emails%5Bvalue+eq+%22emailName357%22%5D',
+    replace: 'filter=emails%5Bvalue+eq+%22emailName357%22%5D',
+    reason:
+      'As its name says, this request filters users by an email value, but through `attributes=`, which ' +
+      'RFC 7644 §3.4.2.5 reserves for attribute names. Adapted to the RFC form ' +
+      '`filter=emails[value eq "emailName357"]`; the assertions (200, body lists the email) run unchanged.',
+  },
+  {
     folder: 'User tests with garbage',
     request: 'Patch user omalley new username',
     action: 'rewrite-test',
@@ -64,6 +110,26 @@ export const POSTMAN_ADAPTATIONS: PostmanAdaptation[] = [
     find: 'pm.response.to.have.status(204)',
     replace: 'pm.response.to.have.status(200)',
     reason: 'Same as "Patch user omalley new username": user PATCH answers 200 with the resource, not 204.',
+  },
+  {
+    folder: 'Group tests with garbage',
+    request: 'Group patch add member',
+    action: 'rewrite-test',
+    find: 'pm.response.to.have.status(204)',
+    replace: 'pm.response.to.have.status(400)',
+    reason:
+      'Adds `"value": "string id 1"`: a bare string instead of a list of member objects, naming no ' +
+      'resource. No IdP sends this (Entra adds only members it provisioned, as [{"value": id}]). The ' +
+      'bridge refuses it precisely with 400 invalidValue (RFC 7644 §3.12) rather than storing a ' +
+      'dangling member, so the assertion expects 400 instead of the reference code’s 204.',
+  },
+  {
+    folder: 'Group tests with garbage',
+    request: 'Group patch add member2',
+    action: 'rewrite-test',
+    find: 'pm.response.to.have.status(204)',
+    replace: 'pm.response.to.have.status(400)',
+    reason: 'Same as "Group patch add member" ("string id 2").',
   },
 ];
 
