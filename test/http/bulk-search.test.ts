@@ -53,6 +53,21 @@ describe('Bulk', () => {
     expect(res.body.Operations[0]).toMatchObject({ status: '409', response: { scimType: 'invalidValue' } });
   });
 
+  it('a cycle of bulkId references fails every operation in it, and so does a reference to its own bulkId: 409 invalidValue', async () => {
+    const res = await h.request('POST', '/scim/v2/Bulk', {
+      body: {
+        schemas: [BULK],
+        Operations: [
+          { method: 'POST', path: '/Groups', bulkId: 'a', data: { displayName: 'A', members: [{ value: 'bulkId:b' }] } },
+          { method: 'POST', path: '/Groups', bulkId: 'b', data: { displayName: 'B', members: [{ value: 'bulkId:a' }] } },
+          { method: 'PATCH', path: '/Users/bulkId:c', bulkId: 'c', data: { Operations: [] } },
+        ],
+      },
+    });
+    expect(res.body.Operations.map((o: { status: string }) => o.status)).toEqual(['409', '409', '409']);
+    expect(res.body.Operations[0].response.scimType).toBe('invalidValue');
+  });
+
   it('enforces maxOperations and maxPayloadSize with 413', async () => {
     const ops = Array.from({ length: 1001 }, (_, i) => ({ method: 'DELETE', path: `/Users/${i}` }));
     expect((await h.request('POST', '/scim/v2/Bulk', { body: { schemas: [BULK], Operations: ops } })).status).toBe(413);

@@ -26,7 +26,8 @@ interface BulkResult {
   response?: unknown;
 }
 
-const BULK_ID = /^bulkId:(.+)$/;
+/** A bulkId reference inside a string: a whole value ("bulkId:u1") or a path ("/Users/bulkId:u1"). */
+const BULK_ID = /bulkId:([^/"\s]+)/g;
 
 function parseOperations(body: unknown): { ops: BulkOperation[]; failOnErrors: number } {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw ScimError.invalidSyntax('A BulkRequest must be a JSON object.');
@@ -65,8 +66,7 @@ function parseOperations(body: unknown): { ops: BulkOperation[]; failOnErrors: n
 /** Every "bulkId:x" string inside a value (RFC 7644 §3.7.2). */
 function referencedBulkIds(value: unknown, out = new Set<string>()): Set<string> {
   if (typeof value === 'string') {
-    const m = BULK_ID.exec(value);
-    if (m) out.add(m[1]!);
+    for (const m of value.matchAll(BULK_ID)) out.add(m[1]!);
   } else if (Array.isArray(value)) {
     value.forEach((v) => referencedBulkIds(v, out));
   } else if (value && typeof value === 'object') {
@@ -77,7 +77,7 @@ function referencedBulkIds(value: unknown, out = new Set<string>()): Set<string>
 
 function substitute(value: unknown, ids: Map<string, string>): unknown {
   if (typeof value === 'string') {
-    return value.replace(/bulkId:([^/"\s]+)/g, (whole, bulkId: string) => ids.get(bulkId) ?? whole);
+    return value.replace(BULK_ID, (whole, bulkId: string) => ids.get(bulkId) ?? whole);
   }
   if (Array.isArray(value)) return value.map((v) => substitute(v, ids));
   if (value && typeof value === 'object') {
