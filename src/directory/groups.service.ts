@@ -6,6 +6,12 @@ import * as groups from '../store/groups.repo.js';
 import type { GroupRecord, MemberRecord } from '../store/groups.repo.js';
 import { compileMemberFilter } from '../store/member-filter-sql.js';
 import { existingUserIds } from '../store/users.repo.js';
+import {
+  projectGroupCreated,
+  projectGroupDeleted,
+  projectGroupUpdated,
+  projectMembership,
+} from './access/projector.js';
 import { now, type ScimContext } from './context.js';
 import { buildListQuery, type ListParams } from './query.js';
 
@@ -104,10 +110,13 @@ export function listGroups(ctx: ScimContext, params: ListParams, withMembers: bo
 export function createGroup(ctx: ScimContext, body: unknown): GroupView & MembershipChange {
   const { resource, members } = normalizeGroup(body);
   return ctx.db.transaction(() => {
-    const group = groups.insertGroup(ctx.db, ctx.connection.id, resource, now());
+    const at = now();
+    const group = groups.insertGroup(ctx.db, ctx.connection.id, resource, at);
+    projectGroupCreated(ctx.db, ctx.connection, group.id, resource, at);
     const change = members?.length
       ? applyMemberOps(ctx, group, [{ kind: 'add', members }])
       : { added: [], removed: [] };
+    projectMembership(ctx.db, group.id, change.added, change.removed, at);
     return { group, members: groups.listMembers(ctx.db, group.seq), ...change };
   })();
 }
@@ -123,7 +132,9 @@ export function replaceGroup(ctx: ScimContext, id: string, body: unknown, ifMatc
   return ctx.db.transaction(() => {
     const current = load(ctx, id);
     checkIfMatch(ifMatch, current.version);
-    const group = groups.updateGroup(ctx.db, current, resource, now());
+    const at = now();
+    const group = groups.updateGroup(ctx.db, current, resource, at);
+    projectGroupUpdated(ctx.db, id, resource, at);
     let change: MembershipChange = { added: [], removed: [] };
     if (members !== undefined) {
       const wanted = new Set(members.map((m) => m.value));
@@ -134,6 +145,7 @@ export function replaceGroup(ctx: ScimContext, id: string, body: unknown, ifMatc
         { kind: 'add', members: members.filter((m) => !presentSet.has(m.value)) },
       ];
       change = applyMemberOps(ctx, group, ops);
+      projectMembership(ctx.db, id, change.added, change.removed, at);
     }
     return { group, members: groups.listMembers(ctx.db, group.seq), ...change };
   })();
@@ -151,10 +163,13 @@ export function patchGroup(
     const { resource, memberOps, changed } = applyPatch('Group', current.resource, body, { id });
     const change = applyMemberOps(ctx, current, memberOps);
     const attributesChanged = changed.some((c) => c !== 'members');
+    const at = now();
+    if (attributesChanged) projectGroupUpdated(ctx.db, id, resource, at);
+    projectMembership(ctx.db, id, change.added, change.removed, at);
     // A membership change is a change of the group: its version (ETag) moves too.
     const group =
       attributesChanged || change.added.length || change.removed.length
-        ? groups.updateGroup(ctx.db, current, resource, now())
+        ? groups.updateGroup(ctx.db, current, resource, at)
         : current;
     return { group, changed, ...change };
   })();
@@ -165,5 +180,6 @@ export function deleteGroup(ctx: ScimContext, id: string, ifMatch?: string): voi
     const current = load(ctx, id);
     checkIfMatch(ifMatch, current.version);
     groups.deleteGroup(ctx.db, current, now());
+    projectGroupDeleted(ctx.db, id);
   })();
 }

@@ -5,6 +5,7 @@ import { checkIfMatch } from '../scim/preconditions.js';
 import { groupsOfMembers, removeFromAllGroups } from '../store/groups.repo.js';
 import * as users from '../store/users.repo.js';
 import type { UserRecord } from '../store/users.repo.js';
+import { forgetUser, projectUser } from './access/projector.js';
 import { now, type ScimContext } from './context.js';
 import { buildListQuery, type ListParams } from './query.js';
 
@@ -54,7 +55,10 @@ export function createUser(ctx: ScimContext, body: unknown): UserView {
   const { resource } = normalizeUser(body);
   const stored = withDefaults(resource);
   return ctx.db.transaction(() => {
-    return { user: users.insertUser(ctx.db, ctx.connection.id, stored, now()), groups: [] };
+    const at = now();
+    const user = users.insertUser(ctx.db, ctx.connection.id, stored, at);
+    projectUser(ctx.db, ctx.connection, user.id, stored, at);
+    return { user, groups: [] };
   })();
 }
 
@@ -64,7 +68,9 @@ export function replaceUser(ctx: ScimContext, id: string, body: unknown, ifMatch
   return ctx.db.transaction(() => {
     const current = load(ctx, id);
     checkIfMatch(ifMatch, current.version);
-    const user = users.updateUser(ctx.db, current, stored, now());
+    const at = now();
+    const user = users.updateUser(ctx.db, current, stored, at);
+    projectUser(ctx.db, ctx.connection, id, stored, at);
     return { user, groups: groupsOfMembers(ctx.db, [id]).get(id) ?? [] };
   })();
 }
@@ -78,7 +84,10 @@ export function patchUser(ctx: ScimContext, id: string, body: unknown, ifMatch?:
     // Entra re-sends unchanged values every cycle; a PATCH that changes nothing writes nothing.
     if (changed.length === 0) return { user: current, groups, changed };
     const stored = withDefaults(resource);
-    return { user: users.updateUser(ctx.db, current, stored, now()), groups, changed };
+    const at = now();
+    const user = users.updateUser(ctx.db, current, stored, at);
+    projectUser(ctx.db, ctx.connection, id, stored, at);
+    return { user, groups, changed };
   })();
 }
 
@@ -88,5 +97,6 @@ export function deleteUser(ctx: ScimContext, id: string, ifMatch?: string): void
     checkIfMatch(ifMatch, current.version);
     users.deleteUser(ctx.db, current);
     removeFromAllGroups(ctx.db, id, now());
+    forgetUser(ctx.db, id);
   })();
 }
