@@ -2,7 +2,7 @@ import { ScimError } from '../scim/errors.js';
 import { parseFilter } from '../scim/filter.js';
 import type { ResourceKind } from '../scim/schema-defs.js';
 import { compileFilter, compileSort } from '../store/filter-sql.js';
-import type { ListQuery } from '../store/users.repo.js';
+import type { ListQuery } from '../store/scim-rows.js';
 
 /** The documented maximum page size; larger `count`s are cut to it (RFC 7644 §3.4.2.4). */
 export const MAX_COUNT = 1000;

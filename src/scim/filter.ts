@@ -20,9 +20,8 @@ import { parse as parseWithLibrary, type Filter as LibraryFilter } from 'scim2-p
 import { ScimError } from './errors.js';
 import type { CompareOp, FilterNode, FilterValue } from './filter-ast.js';
 import {
-  RESOURCE_TYPES,
   findSubAttr,
-  resolveAttrPath,
+  resolveLenientAttrPath,
   type AttrDef,
   type ResolvedAttr,
   type ResourceKind,
@@ -66,20 +65,6 @@ export function parseValueFilter(text: string, kind: ResourceKind, parent: Resol
   return parseGuarded(text, { kind, parent, restrict: false }, false);
 }
 
-/**
- * `resolveAttrPath`, plus one leniency for filters: a bare name that is not a core attribute is
- * looked up in the resource's extensions, because Entra filters on `manager eq "<id>"` without
- * the enterprise URN (IDP-BEHAVIOUR §1.2 "Manager reference check").
- */
-export function resolveFilterPath(kind: ResourceKind, path: string): ResolvedAttr | undefined {
-  const resolved = resolveAttrPath(kind, path);
-  if (resolved || path.toLowerCase().startsWith('urn:')) return resolved;
-  for (const ext of RESOURCE_TYPES[kind].extensions) {
-    const inExtension = resolveAttrPath(kind, `${ext.schema}:${path}`);
-    if (inExtension) return inExtension;
-  }
-  return undefined;
-}
 
 /**
  * The attributes a `filter` query may not use, with the reason. Exported so the SQL compiler can
@@ -458,7 +443,7 @@ function convert(f: LibraryFilter, ctx: Context, prepared: Prepared, depth: numb
 }
 
 function resolveTop(ctx: Context, text: string): ResolvedAttr {
-  const path = resolveFilterPath(ctx.kind, text);
+  const path = resolveLenientAttrPath(ctx.kind, text);
   if (!path) throw ScimError.invalidFilter(`Unknown attribute '${text}' in filter for ${ctx.kind}.`);
   if (ctx.restrict) assertFilterable(ctx.kind, path);
   return path;
@@ -470,7 +455,7 @@ function resolve(ctx: Context, text: string): ResolvedAttr {
   let sub = findSubAttr(parent.attr, text);
   if (!sub && (text.includes('.') || text.toLowerCase().startsWith('urn:'))) {
     // Leniency: a full path to a sub-attribute of the same parent (`emails[emails.type eq "x"]`).
-    const full = resolveFilterPath(ctx.kind, text);
+    const full = resolveLenientAttrPath(ctx.kind, text);
     if (full?.sub && full.attr === parent.attr) sub = full.sub;
   }
   if (!sub) {

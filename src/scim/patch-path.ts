@@ -11,9 +11,8 @@ import { ScimError } from './errors.js';
 import { parseValueFilter } from './filter.js';
 import type { FilterNode } from './filter-ast.js';
 import {
-  RESOURCE_TYPES,
   findSubAttr,
-  resolveAttrPath,
+  resolveLenientAttrPath,
   type AttrDef,
   type ResolvedAttr,
   type ResourceKind,
@@ -31,21 +30,6 @@ export interface PatchPath {
   subAttr?: AttrDef;
 }
 
-/**
- * `resolveAttrPath`, plus one leniency for PATCH: an unqualified name that is not a core
- * attribute is looked up in the extensions. Microsoft's own tutorial sends
- * `{"op":"Add","path":"manager",...}` (IDP-BEHAVIOUR.md §1.2, Examples 4 and 5); the core and
- * enterprise schemas share no attribute name, so this is never ambiguous.
- */
-export function resolvePatchAttr(kind: ResourceKind, text: string): ResolvedAttr | undefined {
-  const direct = resolveAttrPath(kind, text);
-  if (direct || text.toLowerCase().startsWith('urn:')) return direct;
-  for (const ext of RESOURCE_TYPES[kind].extensions) {
-    const r = resolveAttrPath(kind, `${ext.schema}:${text}`);
-    if (r) return r;
-  }
-  return undefined;
-}
 
 /** Index of the `]` closing the `[` at `open`, skipping quoted strings (which may hold `]`). */
 function closingBracket(path: string, open: number): number {
@@ -73,7 +57,7 @@ export function parsePatchPath(path: string, kind: ResourceKind): PatchPath {
   if (text === '') throw ScimError.invalidPath('The PATCH path is empty.');
   const open = text.indexOf('[');
   if (open === -1) {
-    const r = resolvePatchAttr(kind, text);
+    const r = resolveLenientAttrPath(kind, text);
     if (!r) throw ScimError.invalidPath(`"${path}" is not a known attribute path of a ${kind}.`);
     return r.sub ? { attr: r, subAttr: r.sub } : { attr: r };
   }
@@ -84,7 +68,7 @@ export function parsePatchPath(path: string, kind: ResourceKind): PatchPath {
   const filterText = text.slice(open + 1, close);
   const rest = text.slice(close + 1);
 
-  const parent = resolvePatchAttr(kind, attrText);
+  const parent = resolveLenientAttrPath(kind, attrText);
   if (!parent) throw ScimError.invalidPath(`"${attrText}" in "${path}" is not a known attribute of a ${kind}.`);
   if (parent.sub) throw ScimError.invalidPath(`"${path}": a value filter must follow a multi-valued attribute, not the sub-attribute "${attrText}".`);
   if (!parent.attr.multiValued || parent.attr.type !== 'complex')

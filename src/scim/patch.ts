@@ -32,7 +32,7 @@ import {
   type MemberInput,
   type StoredResource,
 } from './normalize.js';
-import { parsePatchPath, resolvePatchAttr, type PatchPath } from './patch-path.js';
+import { parsePatchPath, type PatchPath } from './patch-path.js';
 import {
   COMMON_ATTRIBUTES,
   RESOURCE_TYPES,
@@ -40,6 +40,7 @@ import {
   findSubAttr,
   type AttrDef,
   type ResourceKind,
+  resolveLenientAttrPath,
 } from './schema-defs.js';
 
 /**
@@ -201,7 +202,7 @@ function applyPathless(st: State, op: 'add' | 'replace', obj: Record<string, unk
         }
         if (!isPlainObject(v)) throw ScimError.invalidValue(`${ext.schema} must be an object of the extension's attributes, not ${describeValue(v)}.`);
         for (const [k, inner] of Object.entries(v)) {
-          const r = resolvePatchAttr(st.kind, `${ext.schema}:${k}`);
+          const r = resolveLenientAttrPath(st.kind, `${ext.schema}:${k}`);
           if (!r || r.attr.mutability === 'readOnly' || r.sub?.mutability === 'readOnly') continue;
           applyTarget(st, op, r.sub ? { attr: r, subAttr: r.sub } : { attr: r }, inner, true, `${ext.schema}:${k}`);
         }
@@ -212,7 +213,7 @@ function applyPathless(st: State, op: 'add' | 'replace', obj: Record<string, unk
         continue;
       }
     }
-    const r = resolvePatchAttr(st.kind, key);
+    const r = resolveLenientAttrPath(st.kind, key);
     if (!r) continue;
     if (!r.extension && !r.sub && r.attr.name === 'id') {
       if (v === null || v === undefined || v === st.id) continue;

@@ -275,6 +275,23 @@ export function resolveAttrPath(kind: ResourceKind, path: string): ResolvedAttr 
   return undefined;
 }
 
+/**
+ * `resolveAttrPath`, plus one leniency for what IdPs send: a bare name that is not a core
+ * attribute is looked up in the resource's extensions. Entra filters on `manager eq "<id>"`
+ * and Microsoft's tutorial PATCHes `"path":"manager"` without the enterprise URN
+ * (IDP-BEHAVIOUR §1.2, Examples 4 and 5); the core and enterprise schemas share no attribute
+ * name, so this is never ambiguous.
+ */
+export function resolveLenientAttrPath(kind: ResourceKind, path: string): ResolvedAttr | undefined {
+  const direct = resolveAttrPath(kind, path);
+  if (direct || path.toLowerCase().startsWith('urn:')) return direct;
+  for (const ext of RESOURCE_TYPES[kind].extensions) {
+    const inExtension = resolveAttrPath(kind, `${ext.schema}:${path}`);
+    if (inExtension) return inExtension;
+  }
+  return undefined;
+}
+
 /** The extension schema URNs known for a resource kind, matched case-insensitively. */
 export function findExtension(kind: ResourceKind, urn: string) {
   const lower = urn.toLowerCase();

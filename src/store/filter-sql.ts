@@ -32,9 +32,9 @@ import type Database from 'better-sqlite3';
 import { ScimError } from '../scim/errors.js';
 import type { CompareOp, FilterNode, FilterValue } from '../scim/filter-ast.js';
 import { compareValue, isCaseExact } from '../scim/filter-eval.js';
-import { assertFilterable, displayPath, resolveFilterPath } from '../scim/filter.js';
+import { assertFilterable, displayPath } from '../scim/filter.js';
 import { fold } from '../scim/fold.js';
-import { findSubAttr, type ResolvedAttr, type ResourceKind } from '../scim/schema-defs.js';
+import { findSubAttr, resolveLenientAttrPath, type ResolvedAttr, type ResourceKind } from '../scim/schema-defs.js';
 
 /** Registers the SQL functions the compiled filters use. Call once per connection. */
 export function registerSqlFunctions(db: Database.Database): void {
@@ -461,7 +461,7 @@ export function compileSort(sortBy: string | undefined, sortOrder: string | unde
   }
   const tieBreak = `${a}.seq ASC`;
   if (sortBy === undefined || sortBy.trim() === '') return tieBreak;
-  const path = resolveFilterPath(kind, sortBy.trim());
+  const path = resolveLenientAttrPath(kind, sortBy.trim());
   const key = path ? sortKey(kind, path) : undefined;
   if (!key) return tieBreak;
   return `${key} ${descending ? 'DESC NULLS FIRST' : 'ASC NULLS LAST'}, ${tieBreak}`;

@@ -3,44 +3,16 @@ import { ScimError } from '../scim/errors.js';
 import { fold } from '../scim/fold.js';
 import type { StoredResource } from '../scim/normalize.js';
 import type { Db } from './db.js';
-import type { ListQuery } from './users.repo.js';
+import { GROUPS, countRows, existingIds, listRows, toRecord, type ListQuery, type ScimRecord, type ScimRow } from './scim-rows.js';
 import { isUniqueViolation } from './sqlite-errors.js';
 
-export interface GroupRecord {
-  seq: number;
-  id: string;
-  connectionId: string;
-  resource: StoredResource;
-  version: number;
-  createdAt: string;
-  lastModified: string;
-}
+export type GroupRecord = ScimRecord;
 
 export interface MemberRecord {
   value: string;
   type: 'User' | 'Group';
   display: string | null;
 }
-
-interface GroupRow {
-  seq: number;
-  id: string;
-  connection_id: string;
-  version: number;
-  created_at: string;
-  last_modified: string;
-  resource: string;
-}
-
-const toRecord = (r: GroupRow): GroupRecord => ({
-  seq: r.seq,
-  id: r.id,
-  connectionId: r.connection_id,
-  resource: JSON.parse(r.resource) as StoredResource,
-  version: r.version,
-  createdAt: r.created_at,
-  lastModified: r.last_modified,
-});
 
 function columns(resource: StoredResource) {
   const displayName = String(resource.displayName);
@@ -81,7 +53,7 @@ export function insertGroup(db: Db, connectionId: string, resource: StoredResour
 export function getGroup(db: Db, connectionId: string, id: string): GroupRecord | null {
   const row = db
     .prepare('SELECT * FROM scim_groups WHERE id = ? AND connection_id = ?')
-    .get(id, connectionId) as GroupRow | undefined;
+    .get(id, connectionId) as ScimRow | undefined;
   return row ? toRecord(row) : null;
 }
 
@@ -123,34 +95,15 @@ export function removeFromAllGroups(db: Db, memberId: string, now: string): stri
 }
 
 export function listGroups(db: Db, connectionId: string, q: ListQuery): GroupRecord[] {
-  if (q.limit <= 0) return [];
-  const rows = db
-    .prepare(
-      `SELECT g.* FROM scim_groups g WHERE g.connection_id = ? AND (${q.where})
-       ORDER BY ${q.orderBy} LIMIT ? OFFSET ?`,
-    )
-    .all(connectionId, ...q.params, q.limit, q.offset) as GroupRow[];
-  return rows.map(toRecord);
+  return listRows(db, GROUPS, connectionId, q);
 }
 
 export function countGroups(db: Db, connectionId: string, where: string, params: unknown[]): number {
-  return db
-    .prepare(`SELECT count(*) FROM scim_groups g WHERE g.connection_id = ? AND (${where})`)
-    .pluck()
-    .get(connectionId, ...params) as number;
+  return countRows(db, GROUPS, connectionId, where, params);
 }
 
 export function existingGroupIds(db: Db, connectionId: string, ids: string[]): Set<string> {
-  const found = new Set<string>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    const rows = db
-      .prepare(`SELECT id FROM scim_groups WHERE connection_id = ? AND id IN (${chunk.map(() => '?').join(',')})`)
-      .pluck()
-      .all(connectionId, ...chunk) as string[];
-    for (const id of rows) found.add(id);
-  }
-  return found;
+  return existingIds(db, GROUPS, connectionId, ids);
 }
 
 /** Adds members; one already present keeps its row. Returns the ids actually added. */

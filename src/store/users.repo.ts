@@ -3,40 +3,13 @@ import { ScimError } from '../scim/errors.js';
 import { fold } from '../scim/fold.js';
 import type { StoredResource } from '../scim/normalize.js';
 import type { Db } from './db.js';
+import { USERS, countRows, existingIds, listRows, toRecord, type ListQuery, type ScimRecord, type ScimRow } from './scim-rows.js';
 import { isUniqueViolation } from './sqlite-errors.js';
 
-export interface UserRecord {
-  seq: number;
-  id: string;
-  connectionId: string;
-  resource: StoredResource;
-  version: number;
-  createdAt: string;
-  lastModified: string;
-}
-
-interface UserRow {
-  seq: number;
-  id: string;
-  connection_id: string;
-  version: number;
-  created_at: string;
-  last_modified: string;
-  resource: string;
-}
+export type UserRecord = ScimRecord;
 
 /** The multi-valued attributes indexed in scim_user_values (see migration 0001). */
 const INDEXED_MULTI_VALUED = ['emails', 'phoneNumbers', 'ims', 'photos', 'addresses', 'entitlements', 'roles', 'x509Certificates'];
-
-const toRecord = (r: UserRow): UserRecord => ({
-  seq: r.seq,
-  id: r.id,
-  connectionId: r.connection_id,
-  resource: JSON.parse(r.resource) as StoredResource,
-  version: r.version,
-  createdAt: r.created_at,
-  lastModified: r.last_modified,
-});
 
 function columns(resource: StoredResource) {
   const userName = String(resource.userName);
@@ -106,7 +79,7 @@ export function insertUser(db: Db, connectionId: string, resource: StoredResourc
 export function getUser(db: Db, connectionId: string, id: string): UserRecord | null {
   const row = db
     .prepare('SELECT * FROM scim_users WHERE id = ? AND connection_id = ?')
-    .get(id, connectionId) as UserRow | undefined;
+    .get(id, connectionId) as ScimRow | undefined;
   return row ? toRecord(row) : null;
 }
 
@@ -131,42 +104,15 @@ export function deleteUser(db: Db, user: UserRecord): void {
   db.prepare('DELETE FROM scim_users WHERE seq = ?').run(user.seq);
 }
 
-export interface ListQuery {
-  where: string;
-  params: unknown[];
-  orderBy: string;
-  offset: number;
-  limit: number;
-}
-
 export function listUsers(db: Db, connectionId: string, q: ListQuery): UserRecord[] {
-  if (q.limit <= 0) return [];
-  const rows = db
-    .prepare(
-      `SELECT u.* FROM scim_users u WHERE u.connection_id = ? AND (${q.where})
-       ORDER BY ${q.orderBy} LIMIT ? OFFSET ?`,
-    )
-    .all(connectionId, ...q.params, q.limit, q.offset) as UserRow[];
-  return rows.map(toRecord);
+  return listRows(db, USERS, connectionId, q);
 }
 
 export function countUsers(db: Db, connectionId: string, where: string, params: unknown[]): number {
-  return db
-    .prepare(`SELECT count(*) FROM scim_users u WHERE u.connection_id = ? AND (${where})`)
-    .pluck()
-    .get(connectionId, ...params) as number;
+  return countRows(db, USERS, connectionId, where, params);
 }
 
 /** The ids among `ids` that are users of the connection. */
 export function existingUserIds(db: Db, connectionId: string, ids: string[]): Set<string> {
-  const found = new Set<string>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    const rows = db
-      .prepare(`SELECT id FROM scim_users WHERE connection_id = ? AND id IN (${chunk.map(() => '?').join(',')})`)
-      .pluck()
-      .all(connectionId, ...chunk) as string[];
-    for (const id of rows) found.add(id);
-  }
-  return found;
+  return existingIds(db, USERS, connectionId, ids);
 }

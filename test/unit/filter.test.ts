@@ -8,9 +8,9 @@ import {
   normalizeDateTime,
   parseFilter,
   parseValueFilter,
-  resolveFilterPath,
+
 } from '../../src/scim/filter.js';
-import { GROUP_ATTRIBUTES, USER_ATTRIBUTES, resolveAttrPath, type ResourceKind } from '../../src/scim/schema-defs.js';
+import { GROUP_ATTRIBUTES, USER_ATTRIBUTES, resolveAttrPath, resolveLenientAttrPath, type ResourceKind } from '../../src/scim/schema-defs.js';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -216,8 +216,8 @@ describe('parseFilter: attribute paths', () => {
   it('finds a bare extension attribute name in the extension (Entra: manager)', () => {
     expect(p('manager eq "m1"')).toBe(`(eq ${ENT}:manager.value "m1")`);
     expect(p('employeeNumber eq "1"')).toBe(`(eq ${ENT}:employeeNumber "1")`);
-    expect(resolveFilterPath('User', 'userName')?.attr.name).toBe('userName');
-    expect(resolveFilterPath('Group', 'manager')).toBeUndefined();
+    expect(resolveLenientAttrPath('User', 'userName')?.attr.name).toBe('userName');
+    expect(resolveLenientAttrPath('Group', 'manager')).toBeUndefined();
   });
 
   it('reads a complex attribute without sub-attribute as its value', () => {

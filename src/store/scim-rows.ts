@@ -1,0 +1,82 @@
+/**
+ * What scim_users and scim_groups share: the record shape, paged listing with a compiled
+ * filter, counting, and checking which ids exist in a connection.
+ */
+import type { StoredResource } from '../scim/normalize.js';
+import type { Db } from './db.js';
+
+export interface ScimRecord {
+  seq: number;
+  id: string;
+  connectionId: string;
+  resource: StoredResource;
+  version: number;
+  createdAt: string;
+  lastModified: string;
+}
+
+export interface ScimRow {
+  seq: number;
+  id: string;
+  connection_id: string;
+  version: number;
+  created_at: string;
+  last_modified: string;
+  resource: string;
+}
+
+export const toRecord = (r: ScimRow): ScimRecord => ({
+  seq: r.seq,
+  id: r.id,
+  connectionId: r.connection_id,
+  resource: JSON.parse(r.resource) as StoredResource,
+  version: r.version,
+  createdAt: r.created_at,
+  lastModified: r.last_modified,
+});
+
+/** A compiled list request: WHERE and ORDER BY come from store/filter-sql.ts, never from clients. */
+export interface ListQuery {
+  where: string;
+  params: unknown[];
+  orderBy: string;
+  offset: number;
+  limit: number;
+}
+
+/** The two tables, with the alias the filter compiler writes its SQL against. */
+export type ScimTable = { name: 'scim_users'; alias: 'u' } | { name: 'scim_groups'; alias: 'g' };
+export const USERS: ScimTable = { name: 'scim_users', alias: 'u' };
+export const GROUPS: ScimTable = { name: 'scim_groups', alias: 'g' };
+
+export function listRows(db: Db, t: ScimTable, connectionId: string, q: ListQuery): ScimRecord[] {
+  if (q.limit <= 0) return [];
+  const rows = db
+    .prepare(
+      `SELECT ${t.alias}.* FROM ${t.name} ${t.alias} WHERE ${t.alias}.connection_id = ? AND (${q.where})
+       ORDER BY ${q.orderBy} LIMIT ? OFFSET ?`,
+    )
+    .all(connectionId, ...q.params, q.limit, q.offset) as ScimRow[];
+  return rows.map(toRecord);
+}
+
+export function countRows(db: Db, t: ScimTable, connectionId: string, where: string, params: unknown[]): number {
+  return db
+    .prepare(`SELECT count(*) FROM ${t.name} ${t.alias} WHERE ${t.alias}.connection_id = ? AND (${where})`)
+    .pluck()
+    .get(connectionId, ...params) as number;
+}
+
+/** The ids among `ids` that exist in the table for the connection, in chunks SQLite accepts. */
+export function existingIds(db: Db, t: ScimTable, connectionId: string, ids: string[]): Set<string> {
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const rows = db
+      .prepare(`SELECT id FROM ${t.name} WHERE connection_id = ? AND id IN (${chunk.map(() => '?').join(',')})`)
+      .pluck()
+      .all(connectionId, ...chunk) as string[];
+    for (const id of rows) found.add(id);
+  }
+  return found;
+}
