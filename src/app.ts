@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import { adminRoutes } from './api/admin/index.js';
 import type { AppDeps, AppEnv } from './api/env.js';
 import { notFound, onError } from './api/errors.js';
 import { scimAuth } from './api/scim/auth.js';
@@ -51,6 +52,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   scim.route('/Bulk', bulkRoutes());
   scim.post('/.search', rootSearch);
   app.route('/scim/v2', scim);
+
+  app.route('/', adminRoutes());
 
   return app;
 }

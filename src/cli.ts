@@ -12,6 +12,15 @@ import {
   revokeTokens,
 } from './store/connections.repo.js';
 import { join } from 'node:path';
+import {
+  ADMIN_SCOPES,
+  createAdminKey,
+  getAdminKey,
+  listAdminKeys,
+  revokeAdminKey,
+  type AdminKeyInfo,
+  type AdminScope,
+} from './store/admin-keys.repo.js';
 import { migrate, openDb } from './store/db.js';
 import { newSecret } from './store/secrets.js';
 import { DB_FILE, openDataDir, startServer } from './server.js';
@@ -26,6 +35,7 @@ Commands:
   serve                       Start the bridge (the default; what npm start runs)
   migrate                     Apply database migrations and exit
   connections <subcommand>    Manage IdP connections and their SCIM tokens
+  keys <subcommand>           Manage admin API keys
 
 Run "scim-bridge <command> --help" for a command's options.
 Configuration comes from the environment: PORT, HOST, DATA_DIR, LOG_LEVEL,
@@ -45,12 +55,45 @@ Applies the numbered migrations the database has not seen yet.`,
   revoke <source>       Revoke every token of the connection
 
 <source> names the IdP: okta, azure-ad, or another lowercase name.`,
+  keys: `Usage: scim-bridge keys <subcommand> [--json]
+
+  list                  List the admin keys with scopes, status and last use
+  create [--name <name>] [--view-only]
+                        Create a key and print its secret once. It has organization:manage
+                        (writes and reads) unless --view-only gives it organization:view
+  revoke <id>           Revoke a key at once
+
+Keys belong to the default organization. The key of BRIDGE_ADMIN_KEY is listed with origin
+"env"; revoking it lasts until the next start with the same BRIDGE_ADMIN_KEY.`,
 };
 
+/** Options that take a value: `--name <value>` or `--name=value`. */
+const VALUE_OPTIONS = new Set(['--name']);
+
 function parseArgs(argv: string[]) {
-  const flags = new Set(argv.filter((a) => a.startsWith('--')));
-  const words = argv.filter((a) => !a.startsWith('--'));
-  return { words, json: flags.has('--json'), help: flags.has('--help') || flags.has('-h') || words[0] === 'help' };
+  const flags = new Set<string>();
+  const values = new Map<string, string>();
+  const words: string[] = [];
+  /** A value option given without its value: a usage error. */
+  let missing: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '-h') {
+      flags.add('--help');
+    } else if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = eq > 0 ? arg.slice(0, eq) : arg;
+      if (!VALUE_OPTIONS.has(name)) flags.add(arg);
+      else {
+        const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+        if (value === undefined) missing = name;
+        else values.set(name, value);
+      }
+    } else {
+      words.push(arg);
+    }
+  }
+  return { words, flags, values, missing, json: flags.has('--json'), help: flags.has('--help') || words[0] === 'help' };
 }
 
 function print(json: boolean, value: unknown, text: string) {
@@ -116,8 +159,87 @@ function connectionsCommand(config: Config, words: string[], json: boolean): num
   );
 }
 
+const KEY_FLAGS: Record<string, string[]> = {
+  list: ['--json'],
+  create: ['--json', '--view-only', '--name'],
+  revoke: ['--json'],
+};
+
+function keyLine(k: AdminKeyInfo): string {
+  const status = k.revokedAt ? `revoked ${k.revokedAt}` : 'live';
+  return `${k.id}\t${k.name}\t${k.scopes.join(',')}\t${k.origin}\t${status}\tlast used: ${k.lastUsedAt ?? 'never'}`;
+}
+
+function keysCommand(config: Config, args: ReturnType<typeof parseArgs>): number {
+  const [, sub, ...rest] = args.words;
+  const allowed = sub ? KEY_FLAGS[sub] : undefined;
+  if (!allowed) {
+    process.stderr.write(`${HELP.keys}\n`);
+    return EXIT.usage;
+  }
+  const unknown = [...args.flags, ...args.values.keys()].find((f) => !allowed.includes(f));
+  const wanted = sub === 'revoke' ? 1 : 0;
+  const why = args.missing
+    ? `${args.missing} needs a value`
+    : unknown
+      ? `unknown option ${unknown}`
+      : rest.length < wanted
+        ? 'give the id of the key to revoke (see: scim-bridge keys list)'
+        : rest.length > wanted
+          ? `unexpected argument "${rest[wanted]}"`
+          : undefined;
+  if (why) {
+    process.stderr.write(`keys ${sub}: ${why}\n`);
+    return EXIT.usage;
+  }
+  const id = rest[0];
+  const { json } = args;
+  if (sub === 'list') {
+    return withDb(config, (db) => {
+      const keys = listAdminKeys(db, DEFAULT_ORGANIZATION_ID);
+      print(json, keys, keys.length ? keys.map(keyLine).join('\n') : 'No admin keys yet. Create one with: scim-bridge keys create');
+      return EXIT.ok;
+    });
+  }
+  if (sub === 'create') {
+    const name = (args.values.get('--name') ?? `cli ${new Date().toISOString().slice(0, 10)}`).trim();
+    if (name.length < 1 || name.length > 100) {
+      process.stderr.write('keys create: --name must be 1 to 100 characters\n');
+      return EXIT.usage;
+    }
+    const scopes: AdminScope[] = args.flags.has('--view-only') ? ['organization:view'] : [...ADMIN_SCOPES];
+    return withDb(config, (db) => {
+      const { id: keyId, key } = createAdminKey(db, DEFAULT_ORGANIZATION_ID, name, scopes);
+      print(
+        json,
+        { id: keyId, name, scopes, key },
+        `Admin key ${keyId} "${name}" (${scopes.join(', ')}), shown once; send it as Authorization: Bearer <key>:\n${key}`,
+      );
+      return EXIT.ok;
+    });
+  }
+  return withDb(config, (db) => {
+    const revoked = revokeAdminKey(db, DEFAULT_ORGANIZATION_ID, id!);
+    const key = getAdminKey(db, DEFAULT_ORGANIZATION_ID, id!);
+    if (!key) {
+      process.stderr.write(`No admin key "${id}". List them with: scim-bridge keys list\n`);
+      return EXIT.failure;
+    }
+    if (key.origin === 'env') {
+      process.stderr.write('Note: this key comes from BRIDGE_ADMIN_KEY; a start with the same value restores it.\n');
+    }
+    print(
+      json,
+      { id: key.id, name: key.name, revokedAt: key.revokedAt, alreadyRevoked: !revoked },
+      revoked ? `Revoked admin key ${key.id} "${key.name}".` : `Admin key ${key.id} "${key.name}" was already revoked at ${key.revokedAt}.`,
+    );
+    return EXIT.ok;
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
-  const { words, json, help } = parseArgs(argv);
+  const args = parseArgs(argv);
+  const { words, json, help } = args;
   const command = words[0] ?? 'serve';
   if (help) {
     process.stdout.write(`${HELP[words[0] === 'help' ? (words[1] ?? 'main') : command] ?? HELP.main}\n`);
@@ -157,6 +279,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'connections':
       return connectionsCommand(config, words.slice(1), json);
+    case 'keys':
+      return keysCommand(config, args);
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${HELP.main}\n`);
       return EXIT.usage;

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { AdminScope } from '../store/admin-keys.repo.js';
 import type { Connection } from '../store/connections.repo.js';
 import type { Db } from '../store/db.js';
 
@@ -15,5 +16,7 @@ export interface AppEnv {
     deps: AppDeps;
     requestId: string;
     connection: Connection;
+    /** Set by the admin API's auth: the organization and scopes of the caller's admin key. */
+    admin: { organizationId: string; scopes: AdminScope[]; keyId: string };
   };
 }

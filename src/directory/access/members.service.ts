@@ -155,7 +155,9 @@ export function createInvites(ctx: AdminContext, invites: InviteInput[]): { invi
           { id, organizationId: ctx.organizationId, email: input.email, emailKey: keys[i]!, name: null, role: input.role },
           at,
         );
-        const teams = (input.teams ?? []).map((t) => {
+        // The same team and role twice is one grant, as a group's bindings refuse duplicates.
+        const unique = [...new Map((input.teams ?? []).map((t) => [`${t.teamId}\u0000${t.role}\u0000${t.customRoleId ?? ''}`, t])).values()];
+        const teams = unique.map((t) => {
           const customRoleId = t.role === 'CUSTOM' ? (t.customRoleId ?? null) : null;
           if (t.role === 'CUSTOM' && !customRoleId) throw new AccessError('invalid_request', `invites[${i}].teams: customRoleId is required when role is CUSTOM.`);
           groups.insertBinding(

@@ -1,0 +1,39 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { AccessError } from '../../directory/access/errors.js';
+import type { AdminContext } from '../../directory/access/types.js';
+import { authenticateAdminKey, type AdminScope } from '../../store/admin-keys.repo.js';
+import type { AppEnv } from '../env.js';
+
+/**
+ * Resolves `Authorization: Bearer <admin key>` to the organization and scopes of a live key.
+ * A missing, unknown or revoked key is 401; every later step sees only that organization.
+ */
+export const adminAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
+  if (!match) throw new AccessError('unauthorized', 'An admin key is required: send Authorization: Bearer <key>.');
+  const key = authenticateAdminKey(c.get('deps').db, match[1]!);
+  if (!key) throw new AccessError('unauthorized', 'The admin key is not valid: it is unknown or has been revoked.');
+  c.set('admin', { organizationId: key.organizationId, scopes: key.scopes, keyId: key.keyId });
+  await next();
+};
+
+/** organization:manage is a superset of organization:view. */
+const GRANTS: Record<AdminScope, AdminScope[]> = {
+  'organization:view': ['organization:view', 'organization:manage'],
+  'organization:manage': ['organization:manage'],
+};
+
+/** 403 unless the caller's key carries `scope` (or one that implies it). */
+export function requireScope(scope: AdminScope): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!c.get('admin').scopes.some((s) => GRANTS[scope].includes(s))) {
+      throw new AccessError('forbidden', `This admin key lacks the ${scope} scope this request needs.`);
+    }
+    await next();
+  };
+}
+
+/** What the access services need: the database and the caller's organization, nothing else. */
+export function adminContext(c: Context<AppEnv>): AdminContext {
+  return { db: c.get('deps').db, organizationId: c.get('admin').organizationId };
+}
