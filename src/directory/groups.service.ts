@@ -116,7 +116,7 @@ export function createGroup(ctx: ScimContext, body: unknown): GroupView & Member
     const change = members?.length
       ? applyMemberOps(ctx, group, [{ kind: 'add', members }])
       : { added: [], removed: [] };
-    projectMembership(ctx.db, group.id, change.added, change.removed, at);
+    projectMembership(ctx.db, ctx.connection, group.id, change.added, change.removed, at);
     return { group, members: groups.listMembers(ctx.db, group.seq), ...change };
   })();
 }
@@ -134,7 +134,7 @@ export function replaceGroup(ctx: ScimContext, id: string, body: unknown, ifMatc
     checkIfMatch(ifMatch, current.version);
     const at = now();
     const group = groups.updateGroup(ctx.db, current, resource, at);
-    projectGroupUpdated(ctx.db, id, resource, at);
+    projectGroupUpdated(ctx.db, ctx.connection, id, resource, at);
     let change: MembershipChange = { added: [], removed: [] };
     if (members !== undefined) {
       const wanted = new Set(members.map((m) => m.value));
@@ -145,7 +145,7 @@ export function replaceGroup(ctx: ScimContext, id: string, body: unknown, ifMatc
         { kind: 'add', members: members.filter((m) => !presentSet.has(m.value)) },
       ];
       change = applyMemberOps(ctx, group, ops);
-      projectMembership(ctx.db, id, change.added, change.removed, at);
+      projectMembership(ctx.db, ctx.connection, id, change.added, change.removed, at);
     }
     return { group, members: groups.listMembers(ctx.db, group.seq), ...change };
   })();
@@ -164,8 +164,8 @@ export function patchGroup(
     const change = applyMemberOps(ctx, current, memberOps);
     const attributesChanged = changed.some((c) => c !== 'members');
     const at = now();
-    if (attributesChanged) projectGroupUpdated(ctx.db, id, resource, at);
-    projectMembership(ctx.db, id, change.added, change.removed, at);
+    if (attributesChanged) projectGroupUpdated(ctx.db, ctx.connection, id, resource, at);
+    projectMembership(ctx.db, ctx.connection, id, change.added, change.removed, at);
     // A membership change is a change of the group: its version (ETag) moves too.
     const group =
       attributesChanged || change.added.length || change.removed.length
@@ -179,7 +179,8 @@ export function deleteGroup(ctx: ScimContext, id: string, ifMatch?: string): voi
   ctx.db.transaction(() => {
     const current = load(ctx, id);
     checkIfMatch(ifMatch, current.version);
-    groups.deleteGroup(ctx.db, current, now());
-    projectGroupDeleted(ctx.db, id);
+    const at = now();
+    groups.deleteGroup(ctx.db, current, at);
+    projectGroupDeleted(ctx.db, ctx.connection, id, at);
   })();
 }

@@ -95,8 +95,9 @@ export function deleteUser(ctx: ScimContext, id: string, ifMatch?: string): void
   ctx.db.transaction(() => {
     const current = load(ctx, id);
     checkIfMatch(ifMatch, current.version);
+    const at = now();
     users.deleteUser(ctx.db, current);
-    removeFromAllGroups(ctx.db, id, now());
-    forgetUser(ctx.db, id);
+    removeFromAllGroups(ctx.db, id, at);
+    forgetUser(ctx.db, ctx.connection, id, at);
   })();
 }

@@ -110,6 +110,11 @@ export function removeGroupMember(db: Db, groupId: string, memberId: string, via
   return res.changes > 0;
 }
 
+/** The groups holding a member through this identity. */
+export function groupsVia(db: Db, scimUserId: string): string[] {
+  return db.prepare('SELECT group_id FROM org_group_members WHERE via_scim_user_id = ?').pluck().all(scimUserId) as string[];
+}
+
 /** Removes every membership an identity brought (when that SCIM user is deleted). */
 export function removeMembershipsVia(db: Db, scimUserId: string): void {
   db.prepare('DELETE FROM org_group_members WHERE via_scim_user_id = ?').run(scimUserId);

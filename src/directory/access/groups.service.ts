@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import * as groups from '../../store/org-groups.repo.js';
 import type { BindingRow, OrgGroupRow } from '../../store/org-groups.repo.js';
 import * as members from '../../store/org-members.repo.js';
+import { markForSync } from '../../store/sync.repo.js';
 import { now } from '../context.js';
 import { AccessError, idpName } from './errors.js';
 import type {
@@ -40,6 +41,9 @@ function assertNotScimManaged(g: OrgGroupRow, change: string): void {
       `the change reaches this group at the next push. Its role bindings can still be edited here.`,
   );
 }
+
+/** Every change of a group is marked for sync in the same transaction. */
+const mark = (ctx: AdminContext, id: string) => markForSync(ctx.db, ctx.organizationId, 'group', id, now());
 
 function summary(g: OrgGroupRow, bindings: BindingRow[]): GroupSummary {
   return {
@@ -127,6 +131,7 @@ export function createGroup(
     );
     for (const b of input.bindings ?? []) insertBinding(ctx, id, b, at);
     for (const userId of memberIds) groups.addGroupMember(ctx.db, id, userId, null, at);
+    mark(ctx, id);
     const g = load(ctx, id);
     return { id, name: g.name, slug: g.slug, organizationId: ctx.organizationId, createdAt: g.createdAt };
   })();
@@ -141,6 +146,7 @@ export function renameGroup(ctx: AdminContext, id: string, name: string): GroupD
     const g = load(ctx, id);
     assertNotScimManaged(g, 'renaming it');
     groups.updateOrgGroup(ctx.db, id, { name }, now());
+    mark(ctx, id);
     return detail(ctx, load(ctx, id));
   })();
 }
@@ -149,6 +155,7 @@ export function deleteGroup(ctx: AdminContext, id: string): void {
   ctx.db.transaction(() => {
     assertNotScimManaged(load(ctx, id), 'deleting it');
     groups.deleteOrgGroup(ctx.db, id);
+    mark(ctx, id);
   })();
 }
 
@@ -162,6 +169,7 @@ export function addGroupMember(ctx: AdminContext, id: string, userId: string): G
     assertNotScimManaged(load(ctx, id), 'adding members to it');
     assertMembers(ctx, [userId]);
     groups.addGroupMember(ctx.db, id, userId, null, now());
+    mark(ctx, id);
     return groups.listGroupMembers(ctx.db, id).find((m) => m.userId === userId)!;
   })();
 }
@@ -172,6 +180,7 @@ export function removeGroupMember(ctx: AdminContext, id: string, userId: string)
     if (!groups.removeGroupMember(ctx.db, id, userId)) {
       throw new AccessError('not_found', `userId "${userId}" is not a member of this group.`);
     }
+    mark(ctx, id);
   })();
 }
 
@@ -184,7 +193,9 @@ export function listBindings(ctx: AdminContext, id: string): Binding[] {
 export function addBinding(ctx: AdminContext, id: string, input: BindingInput): Binding {
   return ctx.db.transaction(() => {
     load(ctx, id);
-    return toBinding(insertBinding(ctx, id, input, now()));
+    const binding = toBinding(insertBinding(ctx, id, input, now()));
+    mark(ctx, id);
+    return binding;
   })();
 }
 
@@ -192,5 +203,6 @@ export function removeBinding(ctx: AdminContext, id: string, bindingId: string):
   ctx.db.transaction(() => {
     load(ctx, id);
     if (!groups.deleteBinding(ctx.db, id, bindingId)) throw new AccessError('not_found', `Binding ${bindingId} not found on this group.`);
+    mark(ctx, id);
   })();
 }

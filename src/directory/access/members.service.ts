@@ -8,6 +8,7 @@ import { fold } from '../../scim/fold.js';
 import * as groups from '../../store/org-groups.repo.js';
 import * as members from '../../store/org-members.repo.js';
 import type { MemberRow } from '../../store/org-members.repo.js';
+import { markForSync } from '../../store/sync.repo.js';
 import { now } from '../context.js';
 import { effectiveAccess } from './effective-access.js';
 import { AccessError, idpName } from './errors.js';
@@ -83,6 +84,7 @@ export function getMember(ctx: AdminContext, userId: string): MemberDetail {
 export function updateMember(ctx: AdminContext, userId: string, change: { role: OrgRole } | { disabled: boolean }): MemberDetail {
   ctx.db.transaction(() => {
     const m = load(ctx, userId);
+    markForSync(ctx.db, ctx.organizationId, 'member', m.id, now());
     if ('role' in change) {
       if (change.role !== 'ADMIN' && isLastActiveAdmin(ctx, m)) {
         throw new AccessError('cannot_demote_last_admin', `${m.email} is the last active admin of the organization; make someone else an admin first.`);
@@ -121,7 +123,10 @@ export function removeMember(ctx: AdminContext, userId: string): void {
     if (isLastActiveAdmin(ctx, m)) {
       throw new AccessError('cannot_remove_last_admin', `${m.email} is the last active admin of the organization; make someone else an admin first.`);
     }
+    const at = now();
+    for (const g of groups.groupsOfMember(ctx.db, m.id)) markForSync(ctx.db, ctx.organizationId, 'group', g.id, at);
     members.deleteMember(ctx.db, m.id);
+    markForSync(ctx.db, ctx.organizationId, 'member', m.id, at);
   })();
 }
 
@@ -155,6 +160,7 @@ export function createInvites(ctx: AdminContext, invites: InviteInput[]): { invi
           { id, organizationId: ctx.organizationId, email: input.email, emailKey: keys[i]!, name: null, role: input.role },
           at,
         );
+        markForSync(ctx.db, ctx.organizationId, 'member', id, at);
         // The same team and role twice is one grant, as a group's bindings refuse duplicates.
         const unique = [...new Map((input.teams ?? []).map((t) => [`${t.teamId}\u0000${t.role}\u0000${t.customRoleId ?? ''}`, t])).values()];
         const teams = unique.map((t) => {

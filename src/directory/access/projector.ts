@@ -15,6 +15,7 @@ import type { Connection } from '../../store/connections.repo.js';
 import type { Db } from '../../store/db.js';
 import * as groups from '../../store/org-groups.repo.js';
 import * as members from '../../store/org-members.repo.js';
+import { markForSync } from '../../store/sync.repo.js';
 import { idpName } from './errors.js';
 
 export function primaryEmail(resource: StoredResource): string {
@@ -50,6 +51,7 @@ export function projectUser(db: Db, connection: Connection, scimUserId: string, 
     }
     members.upsertIdentity(db, { scimUserId, memberId, connectionId: connection.id, active });
     if (existing?.adminDisabled && active) keptLockOut(db, connection, existing.id, now);
+    markForSync(db, orgId, 'member', memberId, now);
     return;
   }
 
@@ -79,6 +81,7 @@ export function projectUser(db: Db, connection: Connection, scimUserId: string, 
   members.updateMember(db, member.id, change, now);
   members.upsertIdentity(db, { ...identity, active });
   if (!identity.active && active && member.adminDisabled) keptLockOut(db, connection, member.id, now);
+  markForSync(db, orgId, 'member', member.id, now);
 }
 
 function keptLockOut(db: Db, connection: Connection, memberId: string, now: string): void {
@@ -95,13 +98,21 @@ function keptLockOut(db: Db, connection: Connection, memberId: string, now: stri
   );
 }
 
-/** After a SCIM user is deleted: drop what this identity brought; the last identity takes the member. */
-export function forgetUser(db: Db, scimUserId: string): void {
+/**
+ * After a SCIM user is deleted: drop what this identity brought; the last identity takes the
+ * member. Every group that loses the member is marked for sync along with the member.
+ */
+export function forgetUser(db: Db, connection: Connection, scimUserId: string, now: string): void {
   const identity = members.getIdentity(db, scimUserId);
   if (!identity) return;
+  const orgId = connection.organizationId;
+  const last = members.countIdentities(db, identity.memberId) === 1;
+  const affected = last ? groups.groupsOfMember(db, identity.memberId).map((g) => g.id) : groups.groupsVia(db, scimUserId);
   groups.removeMembershipsVia(db, scimUserId);
   members.deleteIdentity(db, scimUserId);
-  if (members.countIdentities(db, identity.memberId) === 0) members.deleteMember(db, identity.memberId);
+  if (last) members.deleteMember(db, identity.memberId);
+  markForSync(db, orgId, 'member', identity.memberId, now);
+  for (const groupId of affected) markForSync(db, orgId, 'group', groupId, now);
 }
 
 /** A pushed group is a group of the organization with the same id and the pusher's source. */
@@ -118,26 +129,38 @@ export function projectGroupCreated(db: Db, connection: Connection, id: string, 
     },
     now,
   );
+  markForSync(db, connection.organizationId, 'group', id, now);
 }
 
-export function projectGroupUpdated(db: Db, id: string, resource: StoredResource, now: string): void {
+export function projectGroupUpdated(db: Db, connection: Connection, id: string, resource: StoredResource, now: string): void {
   groups.updateOrgGroup(
     db,
     id,
     { name: String(resource.displayName), externalId: typeof resource.externalId === 'string' ? resource.externalId : null },
     now,
   );
+  markForSync(db, connection.organizationId, 'group', id, now);
 }
 
-export function projectGroupDeleted(db: Db, id: string): void {
+export function projectGroupDeleted(db: Db, connection: Connection, id: string, now: string): void {
   groups.deleteOrgGroup(db, id);
+  markForSync(db, connection.organizationId, 'group', id, now);
 }
 
 /**
  * Membership changes of a pushed group, in SCIM ids. Members that are groups (nesting) have
  * no counterpart in the access model and are skipped; Entra does not provision nesting either.
  */
-export function projectMembership(db: Db, groupId: string, added: string[], removed: string[], now: string): void {
+export function projectMembership(
+  db: Db,
+  connection: Connection,
+  groupId: string,
+  added: string[],
+  removed: string[],
+  now: string,
+): void {
+  if (added.length === 0 && removed.length === 0) return;
+  markForSync(db, connection.organizationId, 'group', groupId, now);
   const ids = members.membersOfScimUsers(db, [...added, ...removed]);
   for (const scimUserId of removed) {
     const memberId = ids.get(scimUserId);

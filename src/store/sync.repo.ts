@@ -1,0 +1,173 @@
+import type { Db } from './db.js';
+
+export type EntityType = 'member' | 'group';
+export type MarkState = 'pending' | 'retrying' | 'parked' | 'awaiting_approval';
+
+export interface SyncMark {
+  organizationId: string;
+  entityType: EntityType;
+  entityId: string;
+  generation: number;
+  state: MarkState;
+  attempts: number;
+  nextAttemptAt: string;
+  markedAt: string;
+  lastError: string | null;
+}
+
+const SELECT = `SELECT organization_id AS organizationId, entity_type AS entityType, entity_id AS entityId,
+  generation, state, attempts, next_attempt_at AS nextAttemptAt, marked_at AS markedAt, last_error AS lastError
+  FROM sync_marks`;
+
+/**
+ * Marks an entity as needing a sync, in the caller's transaction. A new change makes a parked
+ * or waiting mark pending again: the worker looks at the entity afresh.
+ */
+export function markForSync(db: Db, organizationId: string, entityType: EntityType, entityId: string, now: string): void {
+  db.prepare(
+    `INSERT INTO sync_marks (organization_id, entity_type, entity_id, next_attempt_at, marked_at)
+     VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (organization_id, entity_type, entity_id) DO UPDATE SET
+       generation = generation + 1, state = 'pending', attempts = 0, next_attempt_at = excluded.next_attempt_at`,
+  ).run(organizationId, entityType, entityId, now, now);
+}
+
+/** Marks that are due, oldest first. Groups after members, so that members exist remotely first. */
+export function dueMarks(db: Db, now: string, limit: number): SyncMark[] {
+  return db
+    .prepare(
+      `${SELECT} WHERE state IN ('pending', 'retrying') AND next_attempt_at <= ?
+       ORDER BY entity_type = 'group', next_attempt_at LIMIT ?`,
+    )
+    .all(now, limit) as SyncMark[];
+}
+
+export function getMark(db: Db, organizationId: string, entityType: EntityType, entityId: string): SyncMark | null {
+  return (
+    (db
+      .prepare(`${SELECT} WHERE organization_id = ? AND entity_type = ? AND entity_id = ?`)
+      .get(organizationId, entityType, entityId) as SyncMark | undefined) ?? null
+  );
+}
+
+/** Clears a mark unless it was marked again (a newer generation) while the sync ran. */
+export function clearMark(db: Db, mark: SyncMark): boolean {
+  return (
+    db
+      .prepare('DELETE FROM sync_marks WHERE organization_id = ? AND entity_type = ? AND entity_id = ? AND generation = ?')
+      .run(mark.organizationId, mark.entityType, mark.entityId, mark.generation).changes > 0
+  );
+}
+
+/** Records a failed attempt: retry at `nextAttemptAt`, or park (needs attention) with the reason. */
+export function failMark(db: Db, mark: SyncMark, state: 'retrying' | 'parked' | 'awaiting_approval', nextAttemptAt: string, error: string): void {
+  db.prepare(
+    `UPDATE sync_marks SET state = CASE WHEN generation = @generation THEN @state ELSE 'pending' END,
+       attempts = attempts + 1, next_attempt_at = @next, last_error = @error
+     WHERE organization_id = @org AND entity_type = @type AND entity_id = @id`,
+  ).run({ generation: mark.generation, state, next: nextAttemptAt, error, org: mark.organizationId, type: mark.entityType, id: mark.entityId });
+}
+
+/** An admin's retry (or approval): due now, attempts reset. */
+export function retryMark(db: Db, organizationId: string, entityType: EntityType, entityId: string, now: string): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE sync_marks SET state = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL
+         WHERE organization_id = ? AND entity_type = ? AND entity_id = ?`,
+      )
+      .run(now, organizationId, entityType, entityId).changes > 0
+  );
+}
+
+export function dropMark(db: Db, organizationId: string, entityType: EntityType, entityId: string): boolean {
+  return (
+    db
+      .prepare('DELETE FROM sync_marks WHERE organization_id = ? AND entity_type = ? AND entity_id = ?')
+      .run(organizationId, entityType, entityId).changes > 0
+  );
+}
+
+export function listMarks(db: Db, organizationId: string): SyncMark[] {
+  return db.prepare(`${SELECT} WHERE organization_id = ? ORDER BY marked_at, entity_type, entity_id`).all(organizationId) as SyncMark[];
+}
+
+/** Backlog size and the age of its oldest mark, for readiness and metrics. */
+export function backlog(db: Db): { count: number; oldest: string | null } {
+  return db.prepare('SELECT count(*) AS count, min(marked_at) AS oldest FROM sync_marks').get() as { count: number; oldest: string | null };
+}
+
+// Remote ids -------------------------------------------------------------------------------
+
+export function getRemoteId(db: Db, organizationId: string, entityType: string, localId: string): string | null {
+  return (
+    (db
+      .prepare('SELECT remote_id FROM target_ids WHERE organization_id = ? AND entity_type = ? AND local_id = ?')
+      .pluck()
+      .get(organizationId, entityType, localId) as string | undefined) ?? null
+  );
+}
+
+export function setRemoteId(db: Db, organizationId: string, entityType: string, localId: string, remoteId: string): void {
+  db.prepare(
+    `INSERT INTO target_ids (organization_id, entity_type, local_id, remote_id) VALUES (?, ?, ?, ?)
+     ON CONFLICT (organization_id, entity_type, local_id) DO UPDATE SET remote_id = excluded.remote_id`,
+  ).run(organizationId, entityType, localId, remoteId);
+}
+
+export function deleteRemoteId(db: Db, organizationId: string, entityType: string, localId: string): void {
+  db.prepare('DELETE FROM target_ids WHERE organization_id = ? AND entity_type = ? AND local_id = ?').run(organizationId, entityType, localId);
+}
+
+// Confirmed state ---------------------------------------------------------------------------
+
+export function getConfirmed<T>(db: Db, organizationId: string, entityType: string, entityId: string): T | null {
+  const raw = db
+    .prepare('SELECT state FROM target_state WHERE organization_id = ? AND entity_type = ? AND entity_id = ?')
+    .pluck()
+    .get(organizationId, entityType, entityId) as string | undefined;
+  return raw === undefined ? null : (JSON.parse(raw) as T);
+}
+
+export function setConfirmed(db: Db, organizationId: string, entityType: string, entityId: string, state: unknown, now: string): void {
+  if (state === null) {
+    db.prepare('DELETE FROM target_state WHERE organization_id = ? AND entity_type = ? AND entity_id = ?').run(organizationId, entityType, entityId);
+    return;
+  }
+  db.prepare(
+    `INSERT INTO target_state (organization_id, entity_type, entity_id, state, confirmed_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (organization_id, entity_type, entity_id) DO UPDATE SET state = excluded.state, confirmed_at = excluded.confirmed_at`,
+  ).run(organizationId, entityType, entityId, JSON.stringify(state), now);
+}
+
+// Deliveries --------------------------------------------------------------------------------
+
+export interface DeliveryRecord {
+  organizationId: string;
+  entityType: EntityType;
+  entityId: string;
+  method: string;
+  path: string;
+  status: number | null;
+  outcome: 'ok' | 'retry' | 'parked' | 'drift';
+  detail: string | null;
+  startedAt: string;
+  durationMs: number;
+}
+
+export function recordDelivery(db: Db, d: DeliveryRecord): void {
+  db.prepare(
+    `INSERT INTO deliveries (organization_id, entity_type, entity_id, method, path, status, outcome, detail, started_at, duration_ms)
+     VALUES (@organizationId, @entityType, @entityId, @method, @path, @status, @outcome, @detail, @startedAt, @durationMs)`,
+  ).run(d);
+}
+
+export function recentDeliveries(db: Db, organizationId: string, limit: number): (DeliveryRecord & { id: number })[] {
+  return db
+    .prepare(
+      `SELECT id, organization_id AS organizationId, entity_type AS entityType, entity_id AS entityId, method, path, status,
+              outcome, detail, started_at AS startedAt, duration_ms AS durationMs
+         FROM deliveries WHERE organization_id = ? ORDER BY id DESC LIMIT ?`,
+    )
+    .all(organizationId, limit) as (DeliveryRecord & { id: number })[];
+}
