@@ -13,11 +13,12 @@ export interface SyncMark {
   nextAttemptAt: string;
   markedAt: string;
   lastError: string | null;
+  approved: number;
 }
 
 const SELECT = `SELECT organization_id AS organizationId, entity_type AS entityType, entity_id AS entityId,
-  generation, state, attempts, next_attempt_at AS nextAttemptAt, marked_at AS markedAt, last_error AS lastError
-  FROM sync_marks`;
+  generation, state, attempts, next_attempt_at AS nextAttemptAt, marked_at AS markedAt, last_error AS lastError,
+  approved FROM sync_marks`;
 
 /**
  * Marks an entity as needing a sync, in the caller's transaction. A new change makes a parked
@@ -28,7 +29,8 @@ export function markForSync(db: Db, organizationId: string, entityType: EntityTy
     `INSERT INTO sync_marks (organization_id, entity_type, entity_id, next_attempt_at, marked_at)
      VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (organization_id, entity_type, entity_id) DO UPDATE SET
-       generation = generation + 1, state = 'pending', attempts = 0, next_attempt_at = excluded.next_attempt_at`,
+       generation = generation + 1, state = 'pending', attempts = 0, approved = 0,
+       next_attempt_at = excluded.next_attempt_at`,
   ).run(organizationId, entityType, entityId, now, now);
 }
 
@@ -68,16 +70,34 @@ export function failMark(db: Db, mark: SyncMark, state: 'retrying' | 'parked' | 
   ).run({ generation: mark.generation, state, next: nextAttemptAt, error, org: mark.organizationId, type: mark.entityType, id: mark.entityId });
 }
 
-/** An admin's retry (or approval): due now, attempts reset. */
-export function retryMark(db: Db, organizationId: string, entityType: EntityType, entityId: string, now: string): boolean {
+/** An admin's retry, or approval of a held-back removal: due now, attempts reset. */
+export function retryMark(
+  db: Db,
+  organizationId: string,
+  entityType: EntityType,
+  entityId: string,
+  now: string,
+  approve = false,
+): boolean {
   return (
     db
       .prepare(
-        `UPDATE sync_marks SET state = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL
+        `UPDATE sync_marks SET state = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL,
+           approved = approved OR ?
          WHERE organization_id = ? AND entity_type = ? AND entity_id = ?`,
       )
-      .run(now, organizationId, entityType, entityId).changes > 0
+      .run(now, approve ? 1 : 0, organizationId, entityType, entityId).changes > 0
   );
+}
+
+/** Approves every removal the guard holds back in the organization. */
+export function approveAll(db: Db, organizationId: string, now: string): number {
+  return db
+    .prepare(
+      `UPDATE sync_marks SET state = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL, approved = 1
+       WHERE organization_id = ? AND state = 'awaiting_approval'`,
+    )
+    .run(now, organizationId).changes;
 }
 
 export function dropMark(db: Db, organizationId: string, entityType: EntityType, entityId: string): boolean {
@@ -113,6 +133,15 @@ export function setRemoteId(db: Db, organizationId: string, entityType: string, 
     `INSERT INTO target_ids (organization_id, entity_type, local_id, remote_id) VALUES (?, ?, ?, ?)
      ON CONFLICT (organization_id, entity_type, local_id) DO UPDATE SET remote_id = excluded.remote_id`,
   ).run(organizationId, entityType, localId, remoteId);
+}
+
+export function localIdOf(db: Db, organizationId: string, entityType: string, remoteId: string): string | null {
+  return (
+    (db
+      .prepare('SELECT local_id FROM target_ids WHERE organization_id = ? AND entity_type = ? AND remote_id = ?')
+      .pluck()
+      .get(organizationId, entityType, remoteId) as string | undefined) ?? null
+  );
 }
 
 export function deleteRemoteId(db: Db, organizationId: string, entityType: string, localId: string): void {

@@ -32,6 +32,8 @@ CREATE TABLE sync_marks (
   next_attempt_at TEXT NOT NULL,
   marked_at       TEXT NOT NULL,
   last_error      TEXT,
+  -- An admin approved a removal the mass-removal guard held back.
+  approved        INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (organization_id, entity_type, entity_id)
 );
 CREATE INDEX sync_marks_due ON sync_marks(state, next_attempt_at);

@@ -1,0 +1,263 @@
+/**
+ * The sync worker (DESIGN principle 2). It takes the marks that are due, computes each entity's
+ * desired state from SQLite and lets the organization's target close the gap. A restart, a
+ * retry, a replay and a drift repair are the same operation: look at the entity now, make the
+ * application match. Nothing here holds state that a crash could lose: marks stay until the
+ * target confirmed, and remote ids are saved the moment the target hands them out.
+ */
+import type { Logger } from 'pino';
+import { fold } from '../scim/fold.js';
+import type { Db } from '../store/db.js';
+import * as sync from '../store/sync.repo.js';
+import type { SyncMark } from '../store/sync.repo.js';
+import { TargetError } from '../targets/errors.js';
+import { TargetHttp, type CallRecord } from '../targets/http.js';
+import type { DesiredMember, SyncIo, Target } from '../targets/types.js';
+import { desiredGroup, desiredMember } from './desired.js';
+
+export interface ResolvedTarget {
+  target: Target;
+  /** A client for one entity's sync; every call it makes is recorded against that entity. */
+  http(onCall: (call: CallRecord) => void): TargetHttp;
+}
+
+export interface WorkerOptions {
+  db: Db;
+  logger: Logger;
+  /** The organization's target, or null for the embedded one (nothing to send). */
+  resolveTarget(organizationId: string): ResolvedTarget | null;
+  protectedEmails?: string[];
+  /** Removals held for approval: more than `share` of the members, and at least `minPeople`. */
+  massRemoval?: { share: number; minPeople: number; windowMs: number };
+  batchSize?: number;
+  pollMs?: number;
+  backoff?: { baseMs: number; maxMs: number };
+  /** How often every synced member and group is looked at again to find drift. */
+  driftIntervalMs?: number;
+}
+
+interface MemberConfirmed {
+  email: string;
+  role: string;
+  disabled: boolean;
+}
+
+export class SyncWorker {
+  private readonly db: Db;
+  private readonly logger: Logger;
+  private readonly protectedEmails: Set<string>;
+  private readonly massRemoval: { share: number; minPeople: number; windowMs: number };
+  private readonly batchSize: number;
+  private readonly pollMs: number;
+  private readonly backoff: { baseMs: number; maxMs: number };
+  private readonly driftIntervalMs: number;
+  /** While a target is failing, nothing is sent to it before this time: a bounded request rate. */
+  private readonly pausedUntil = new Map<string, number>();
+  /** Removals carried out recently, per organization, for the mass-removal window. */
+  private readonly recentRemovals = new Map<string, number[]>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = true;
+  private lastDriftCheck = Date.now();
+
+  constructor(private readonly opts: WorkerOptions) {
+    this.db = opts.db;
+    this.logger = opts.logger;
+    this.protectedEmails = new Set((opts.protectedEmails ?? []).map(fold));
+    this.massRemoval = opts.massRemoval ?? { share: 0.2, minPeople: 10, windowMs: 10 * 60_000 };
+    this.batchSize = opts.batchSize ?? 50;
+    this.pollMs = opts.pollMs ?? 250;
+    this.backoff = opts.backoff ?? { baseMs: 1000, maxMs: 5 * 60_000 };
+    this.driftIntervalMs = opts.driftIntervalMs ?? 15 * 60_000;
+  }
+
+  start(): void {
+    this.stopped = false;
+    const loop = () => {
+      if (this.stopped) return;
+      this.running = this.tick()
+        .catch((err: unknown) => this.logger.error({ err }, 'sync tick failed'))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(loop, this.pollMs);
+        });
+    };
+    loop();
+  }
+
+  /** Stops taking new work and waits for the entity being synced to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Processes due marks until none is due (tests, and `scim-bridge deliveries retry`). */
+  async drain(maxTicks = 100): Promise<void> {
+    for (let i = 0; i < maxTicks; i++) if ((await this.tick()) === 0) return;
+  }
+
+  /** One pass over the due marks; returns how many were attempted. */
+  async tick(): Promise<number> {
+    if (Date.now() - this.lastDriftCheck >= this.driftIntervalMs) this.scheduleDriftCheck();
+    const due = sync.dueMarks(this.db, new Date().toISOString(), this.batchSize);
+    let attempted = 0;
+    const byOrg = new Map<string, SyncMark[]>();
+    for (const m of due) byOrg.set(m.organizationId, [...(byOrg.get(m.organizationId) ?? []), m]);
+    for (const [organizationId, marks] of byOrg) {
+      const resolved = this.opts.resolveTarget(organizationId);
+      if (!resolved) {
+        // The embedded application is the access model itself: nothing to send.
+        this.db.transaction(() => marks.forEach((m) => sync.clearMark(this.db, m)))();
+        continue;
+      }
+      if ((this.pausedUntil.get(organizationId) ?? 0) > Date.now()) continue;
+      const held = this.holdMassRemovals(organizationId, marks);
+      for (const mark of marks) {
+        if (held.has(mark)) continue;
+        if ((this.pausedUntil.get(organizationId) ?? 0) > Date.now()) break;
+        attempted += 1;
+        await this.syncOne(resolved, mark);
+      }
+    }
+    return attempted;
+  }
+
+  /** Marks every member and group the target knows, so that the next passes find and repair drift. */
+  scheduleDriftCheck(): void {
+    this.lastDriftCheck = Date.now();
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      const known = this.db
+        .prepare("SELECT organization_id, entity_type, local_id FROM target_ids WHERE entity_type IN ('member', 'group')")
+        .all() as { organization_id: string; entity_type: sync.EntityType; local_id: string }[];
+      for (const k of known) {
+        if (!sync.getMark(this.db, k.organization_id, k.entity_type, k.local_id)) {
+          sync.markForSync(this.db, k.organization_id, k.entity_type, k.local_id, now);
+        }
+      }
+    })();
+  }
+
+  private lastEmail(mark: SyncMark): string | null {
+    return sync.getConfirmed<MemberConfirmed>(this.db, mark.organizationId, 'member', mark.entityId)?.email ?? null;
+  }
+
+  private desiredMemberOf(mark: SyncMark): DesiredMember {
+    return desiredMember(this.db, mark.organizationId, mark.entityId, this.protectedEmails, this.lastEmail(mark));
+  }
+
+  /** Would this member's sync take access away? */
+  private isRemoval(mark: SyncMark, desired: DesiredMember): boolean {
+    if (desired.protected) return false;
+    const confirmed = sync.getConfirmed<MemberConfirmed>(this.db, mark.organizationId, 'member', mark.entityId);
+    return confirmed !== null && !confirmed.disabled && (!desired.exists || desired.disabled);
+  }
+
+  /**
+   * The mass-removal guard: when the removals waiting now plus those carried out within the
+   * window exceed the share of the members the application has (and the minimum number of
+   * people), the waiting ones are held for an admin's approval, with the reason.
+   */
+  private holdMassRemovals(organizationId: string, marks: SyncMark[]): Set<SyncMark> {
+    const removals = marks.filter((m) => m.entityType === 'member' && !m.approved && this.isRemoval(m, this.desiredMemberOf(m)));
+    if (removals.length === 0) return new Set();
+    const since = Date.now() - this.massRemoval.windowMs;
+    const recent = (this.recentRemovals.get(organizationId) ?? []).filter((t) => t >= since);
+    this.recentRemovals.set(organizationId, recent);
+    const population = this.db
+      .prepare("SELECT count(*) FROM target_state WHERE organization_id = ? AND entity_type = 'member'")
+      .pluck()
+      .get(organizationId) as number;
+    const total = removals.length + recent.length;
+    if (total < this.massRemoval.minPeople || total <= this.massRemoval.share * population) return new Set();
+    const reason =
+      `Held for approval: ${total} removals within ${Math.round(this.massRemoval.windowMs / 60_000)} min would take access from ` +
+      `more than ${Math.round(this.massRemoval.share * 100)}% of the ${population} members the application has.`;
+    this.logger.warn({ organizationId, removals: total, population }, 'mass removal held for approval');
+    const next = new Date(Date.now() + 365 * 24 * 3600_000).toISOString();
+    this.db.transaction(() => removals.forEach((m) => sync.failMark(this.db, m, 'awaiting_approval', next, reason)))();
+    return new Set(removals);
+  }
+
+  private async syncOne(resolved: ResolvedTarget, mark: SyncMark): Promise<void> {
+    const db = this.db;
+    const orgId = mark.organizationId;
+    const http = resolved.http((call) =>
+      sync.recordDelivery(db, {
+        organizationId: orgId,
+        entityType: mark.entityType,
+        entityId: mark.entityId,
+        method: call.method,
+        path: call.path,
+        status: call.status,
+        outcome: call.ok ? 'ok' : 'retry',
+        detail: call.detail,
+        startedAt: call.startedAt,
+        durationMs: call.durationMs,
+      }),
+    );
+    const io: SyncIo = {
+      organizationId: orgId,
+      http,
+      remoteId: (type, localId) => sync.getRemoteId(db, orgId, type, localId),
+      saveRemoteId: (type, localId, remoteId) => sync.setRemoteId(db, orgId, type, localId, remoteId),
+      forgetRemoteId: (type, localId) => sync.deleteRemoteId(db, orgId, type, localId),
+      localIdOf: (type, remoteId) => sync.localIdOf(db, orgId, type, remoteId),
+      confirmed: () => sync.getConfirmed(db, orgId, mark.entityType, mark.entityId),
+      drift: (detail) =>
+        sync.recordDelivery(db, {
+          organizationId: orgId,
+          entityType: mark.entityType,
+          entityId: mark.entityId,
+          method: '-',
+          path: '-',
+          status: null,
+          outcome: 'drift',
+          detail,
+          startedAt: new Date().toISOString(),
+          durationMs: 0,
+        }),
+    };
+    try {
+      let confirmed: unknown;
+      if (mark.entityType === 'member') {
+        const desired = this.desiredMemberOf(mark);
+        const removal = this.isRemoval(mark, desired);
+        await resolved.target.syncMember(desired, io);
+        if (removal) this.recentRemovals.set(orgId, [...(this.recentRemovals.get(orgId) ?? []), Date.now()]);
+        confirmed = desired.exists || desired.protected ? { email: desired.email, role: desired.role, disabled: desired.disabled && !desired.protected } : null;
+      } else {
+        const desired = desiredGroup(db, orgId, mark.entityId);
+        await resolved.target.syncGroup(desired, io);
+        confirmed = desired.exists ? { name: desired.name, memberIds: desired.memberIds, bindings: desired.bindings } : null;
+      }
+      const now = new Date().toISOString();
+      db.transaction(() => {
+        sync.setConfirmed(db, orgId, mark.entityType, mark.entityId, confirmed, now);
+        sync.clearMark(db, mark);
+        db.prepare('UPDATE targets SET last_success_at = ? WHERE organization_id = ?').run(now, orgId);
+      })();
+    } catch (err) {
+      this.fail(mark, err);
+    }
+  }
+
+  private fail(mark: SyncMark, err: unknown): void {
+    const now = Date.now();
+    const te = err instanceof TargetError ? err : null;
+    const message = err instanceof Error ? err.message : String(err);
+    if (!te) this.logger.error({ err, mark }, 'sync failed unexpectedly');
+    if (te?.retryable) {
+      const backoff = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** mark.attempts) * (0.5 + Math.random());
+      const wait = te.retryAfterMs ?? backoff;
+      // Not-yet waits (an invite not accepted) are about this entity, not a failing target.
+      if (te.code !== 'not_yet') this.pausedUntil.set(mark.organizationId, now + wait);
+      sync.failMark(this.db, mark, 'retrying', new Date(now + wait).toISOString(), message);
+    } else {
+      sync.failMark(this.db, mark, 'parked', new Date(now).toISOString(), message);
+    }
+    this.db
+      .prepare('UPDATE targets SET last_failure_at = ?, last_error = ? WHERE organization_id = ?')
+      .run(new Date(now).toISOString(), message, mark.organizationId);
+  }
+}
