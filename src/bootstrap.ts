@@ -8,10 +8,12 @@ import {
   setEnvToken,
 } from './store/connections.repo.js';
 import type { Db } from './store/db.js';
+import { setTarget } from './store/targets.repo.js';
 
 /**
  * Applies the configuration the environment asks for: the default organization, the SCIM
- * connections of BRIDGE_CONNECTIONS and the admin key of BRIDGE_ADMIN_KEY, in one transaction.
+ * connections of BRIDGE_CONNECTIONS, the admin key of BRIDGE_ADMIN_KEY and the target of TARGET,
+ * in one transaction.
  */
 export function bootstrap(db: Db, config: Config): void {
   db.transaction(() => {
@@ -22,5 +24,18 @@ export function bootstrap(db: Db, config: Config): void {
       setEnvToken(db, connection.id, token);
     }
     if (config.BRIDGE_ADMIN_KEY) setEnvAdminKey(db, DEFAULT_ORGANIZATION_ID, config.BRIDGE_ADMIN_KEY);
+    setTarget(db, {
+      organizationId: DEFAULT_ORGANIZATION_ID,
+      kind: config.TARGET,
+      url: config.TARGET_URL ?? null,
+      apiKeyEnv: config.TARGET === 'embedded' ? null : 'TARGET_API_KEY',
+      remoteOrgId: config.TARGET_ORGANIZATION_ID ?? null,
+      settings: {
+        deleteMode: config.TARGET_DELETE_MODE,
+        mapping: config.TARGET_GROUP_MAPPING,
+        groupPrefix: config.TARGET_GROUP_PREFIX,
+        createWorkspaces: config.TARGET_CREATE_WORKSPACES,
+      },
+    });
   })();
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { DELIVERIES_HELP, deliveriesCommand } from './cli/deliveries.js';
 import { ConfigError, SOURCE_PATTERN, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import {
@@ -29,6 +30,7 @@ import { DB_FILE, openDataDir, startServer } from './server.js';
 const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
 const HELP: Record<string, string> = {
+  deliveries: DELIVERIES_HELP,
   main: `Usage: scim-bridge <command> [options]
 
 Commands:
@@ -36,10 +38,11 @@ Commands:
   migrate                     Apply database migrations and exit
   connections <subcommand>    Manage IdP connections and their SCIM tokens
   keys <subcommand>           Manage admin API keys
+  deliveries <subcommand>     List, retry, approve or drop deliveries to the target
 
 Run "scim-bridge <command> --help" for a command's options.
 Configuration comes from the environment: PORT, HOST, DATA_DIR, LOG_LEVEL,
-BRIDGE_CONNECTIONS, BRIDGE_ADMIN_KEY, PUBLIC_URL (see README.md).`,
+BRIDGE_CONNECTIONS, BRIDGE_ADMIN_KEY, PUBLIC_URL, TARGET... (see README.md).`,
   serve: `Usage: scim-bridge serve
 
 Starts the HTTP server on HOST:PORT with its database under DATA_DIR.
@@ -281,6 +284,8 @@ async function main(argv: string[]): Promise<number> {
       return connectionsCommand(config, words.slice(1), json);
     case 'keys':
       return keysCommand(config, args);
+    case 'deliveries':
+      return withDb(config, (db) => deliveriesCommand({ db, organizationId: DEFAULT_ORGANIZATION_ID }, words.slice(1), json, print));
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${HELP.main}\n`);
       return EXIT.usage;

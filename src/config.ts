@@ -34,7 +34,16 @@ const connectionsSchema = z
     return entries;
   });
 
-export const configSchema = z.object({
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+const emailList = z
+  .string()
+  .transform((raw) => raw.split(',').map((e) => e.trim()).filter(Boolean));
+
+export const configSchema = z
+  .object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
@@ -43,7 +52,32 @@ export const configSchema = z.object({
   BRIDGE_ADMIN_KEY: secret('BRIDGE_ADMIN_KEY').optional(),
   /** The externally visible origin (https://scim.example.com) used in meta.location behind a proxy. */
   PUBLIC_URL: z.url().optional(),
-});
+  /** The application the default organization provisions into (see README "Targets"). */
+  TARGET: z.enum(['embedded', 'langwatch', 'langsmith']).default('embedded'),
+  TARGET_URL: z.url().optional(),
+  TARGET_API_KEY: z.string().min(8, 'TARGET_API_KEY must be at least 8 characters').optional(),
+  TARGET_ORGANIZATION_ID: z.string().min(1).optional(),
+  /** LangWatch: what a person deleted in the IdP becomes in the application. */
+  TARGET_DELETE_MODE: z.enum(['remove', 'disable']).default('remove'),
+  /** LangSmith: groups map to workspaces by LangSmith's naming convention or by role bindings. */
+  TARGET_GROUP_MAPPING: z.enum(['convention', 'bindings']).default('convention'),
+  TARGET_GROUP_PREFIX: z.string().default(''),
+  TARGET_CREATE_WORKSPACES: bool.default(false),
+  /** Break-glass accounts that sync never disables or removes. */
+  SYNC_PROTECTED_EMAILS: emailList.default([]),
+  /** Removals beyond this share of the members (and at least SYNC_MASS_REMOVAL_MIN people) wait for approval. */
+  SYNC_MASS_REMOVAL_SHARE: z.coerce.number().min(0).max(1).default(0.2),
+  SYNC_MASS_REMOVAL_MIN: z.coerce.number().int().min(1).default(10),
+})
+  .superRefine((c, ctx) => {
+    if (c.TARGET === 'embedded') return;
+    for (const name of ['TARGET_URL', 'TARGET_API_KEY'] as const) {
+      if (!c[name]) ctx.addIssue({ code: 'custom', path: [name], message: `required when TARGET=${c.TARGET}` });
+    }
+    if (c.TARGET === 'langsmith' && !c.TARGET_ORGANIZATION_ID) {
+      ctx.addIssue({ code: 'custom', path: ['TARGET_ORGANIZATION_ID'], message: 'required when TARGET=langsmith' });
+    }
+  });
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -5,6 +5,8 @@ import { createApp } from './app.js';
 import { bootstrap } from './bootstrap.js';
 import type { Config } from './config.js';
 import { migrate, openDb, type Db } from './store/db.js';
+import { SyncWorker } from './sync/worker.js';
+import { createTargetResolver } from './targets/registry.js';
 
 export const DB_FILE = 'scim-bridge.db';
 
@@ -25,13 +27,21 @@ export interface RunningServer {
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const db = openDataDir(config);
   bootstrap(db, config);
-  const app = createApp({ db, config, logger });
+  const worker = new SyncWorker({
+    db,
+    logger,
+    resolveTarget: createTargetResolver(db),
+    protectedEmails: config.SYNC_PROTECTED_EMAILS,
+    massRemoval: { share: config.SYNC_MASS_REMOVAL_SHARE, minPeople: config.SYNC_MASS_REMOVAL_MIN, windowMs: 10 * 60_000 },
+  });
+  const app = createApp({ db, config, logger, worker });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  logger.info({ port, host: config.HOST, dataDir: config.DATA_DIR }, 'listening');
+  logger.info({ port, host: config.HOST, dataDir: config.DATA_DIR, target: config.TARGET }, 'listening');
+  worker.start();
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -40,8 +50,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         logger.warn('requests still in flight after the grace period; closing anyway');
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       }, SHUTDOWN_GRACE_MS);
-      server.close(() => {
+      server.close(async () => {
         clearTimeout(force);
+        await worker.stop();
         // Fold the WAL back into the database so the file is complete on its own.
         db.pragma('wal_checkpoint(TRUNCATE)');
         db.close();

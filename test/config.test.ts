@@ -7,7 +7,21 @@ import { loadConfig } from '../src/config.js';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
-    expect(loadConfig({})).toEqual({ PORT: 8080, HOST: '0.0.0.0', DATA_DIR: './data', LOG_LEVEL: 'info', BRIDGE_CONNECTIONS: [] });
+    expect(loadConfig({})).toEqual({
+      PORT: 8080,
+      HOST: '0.0.0.0',
+      DATA_DIR: './data',
+      LOG_LEVEL: 'info',
+      BRIDGE_CONNECTIONS: [],
+      TARGET: 'embedded',
+      TARGET_DELETE_MODE: 'remove',
+      TARGET_GROUP_MAPPING: 'convention',
+      TARGET_GROUP_PREFIX: '',
+      TARGET_CREATE_WORKSPACES: false,
+      SYNC_PROTECTED_EMAILS: [],
+      SYNC_MASS_REMOVAL_SHARE: 0.2,
+      SYNC_MASS_REMOVAL_MIN: 10,
+    });
   });
 
   it('parses BRIDGE_CONNECTIONS into sources and tokens', () => {
@@ -27,6 +41,12 @@ describe('loadConfig', () => {
     [{ BRIDGE_CONNECTIONS: 'okta:aaaaaaaaaaaaaaaaaaaa,okta:bbbbbbbbbbbbbbbbbbbb' }, /"okta" is given twice/],
     [{ BRIDGE_ADMIN_KEY: 'short' }, /^invalid configuration: BRIDGE_ADMIN_KEY:/],
     [{ PUBLIC_URL: 'not a url' }, /^invalid configuration: PUBLIC_URL:/],
+    [{ TARGET: 'salesforce' }, /^invalid configuration: TARGET:/],
+    [{ TARGET: 'langwatch' }, /^invalid configuration: TARGET_URL: required when TARGET=langwatch/],
+    [{ TARGET: 'langwatch', TARGET_URL: 'http://127.0.0.1:1' }, /^invalid configuration: TARGET_API_KEY: required/],
+    [{ TARGET: 'langsmith', TARGET_URL: 'http://127.0.0.1:1', TARGET_API_KEY: 'ls-key-123456' }, /TARGET_ORGANIZATION_ID: required/],
+    [{ TARGET_CREATE_WORKSPACES: 'maybe' }, /^invalid configuration: TARGET_CREATE_WORKSPACES:/],
+    [{ SYNC_MASS_REMOVAL_SHARE: '1.5' }, /^invalid configuration: SYNC_MASS_REMOVAL_SHARE:/],
   ])('refuses %o naming the variable', (env, message) => {
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
   });

@@ -3,12 +3,15 @@ import type { Config } from '../config.js';
 import type { AdminScope } from '../store/admin-keys.repo.js';
 import type { Connection } from '../store/connections.repo.js';
 import type { Db } from '../store/db.js';
+import type { SyncWorker } from '../sync/worker.js';
 
 /** What every handler can reach: the app's dependencies and, after auth, the caller. */
 export interface AppDeps {
   db: Db;
   config: Config;
   logger: Logger;
+  /** Absent in tests that exercise the HTTP layer alone. */
+  worker?: SyncWorker;
 }
 
 export interface AppEnv {

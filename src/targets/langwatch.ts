@@ -142,6 +142,34 @@ export class LangWatchTarget implements Target {
     }
   }
 
+  private bindingsByKey(bindings: DesiredBinding[]): Map<string, DesiredBinding> {
+    return new Map(
+      bindings.map((b) => this.scopeOf(b, this.settings.remoteOrgId)).filter((b) => b !== null).map((b) => [bindingKey(b), b]),
+    );
+  }
+
+  /**
+   * Drift is what differs between the application and what the bridge last confirmed there:
+   * a change made behind its back. (A difference from the desired state alone is just the
+   * change the bridge is about to make.)
+   */
+  private noteDrift(g: RemoteGroup, io: SyncIo): void {
+    const confirmed = io.confirmed() as { name: string; memberIds: string[]; bindings: DesiredBinding[] } | null;
+    if (!confirmed) return;
+    const notes: string[] = [];
+    const confirmedName = fitGroupName(confirmed.name);
+    if (g.name !== confirmedName) notes.push(`renamed to "${g.name}" (was "${confirmedName}")`);
+    const confirmedMembers = new Set(confirmed.memberIds.map((id) => io.remoteId('member', id)).filter((id) => id !== null));
+    const actualMembers = new Set(g.members.map((m) => m.userId));
+    for (const id of actualMembers) if (!confirmedMembers.has(id)) notes.push(`member ${id} added`);
+    for (const id of confirmedMembers) if (!actualMembers.has(id)) notes.push(`member ${id} removed`);
+    const confirmedBindings = new Set(this.bindingsByKey(confirmed.bindings).keys());
+    const actualBindings = new Set(g.bindings.map(bindingKey));
+    for (const k of actualBindings) if (!confirmedBindings.has(k)) notes.push(`binding ${k} added`);
+    for (const k of confirmedBindings) if (!actualBindings.has(k)) notes.push(`binding ${k} removed`);
+    if (notes.length) io.drift(`Group "${confirmedName}" was changed in the application (${notes.join('; ')}); repaired.`);
+  }
+
   async syncGroup(d: DesiredGroup, io: SyncIo): Promise<void> {
     let remote = io.remoteId('group', d.groupId);
     if (!d.exists) {
@@ -180,26 +208,17 @@ export class LangWatchTarget implements Target {
     }
     const g = actual.body;
     this.settings.remoteOrgId ??= g.organizationId ?? null;
-    const repairs: string[] = [];
-    if (g.name !== name) {
-      await io.http.request('PATCH', path, { body: { name } });
-      repairs.push(`renamed "${g.name}" back to "${name}"`);
-    }
+    this.noteDrift(g, io);
+    if (g.name !== name) await io.http.request('PATCH', path, { body: { name } });
     const want = new Set(present);
     const have = new Set(g.members.map((m) => m.userId));
     for (const userId of want) {
-      if (have.has(userId)) continue;
-      await io.http.request('POST', `${path}/members`, { body: { userId }, expect: [400] });
-      repairs.push(`added member ${userId}`);
+      if (!have.has(userId)) await io.http.request('POST', `${path}/members`, { body: { userId }, expect: [400] });
     }
     for (const userId of have) {
-      if (want.has(userId)) continue;
-      await io.http.request('DELETE', `${path}/members/${encodeURIComponent(userId)}`, { expect: [404] });
-      repairs.push(`removed member ${userId}`);
+      if (!want.has(userId)) await io.http.request('DELETE', `${path}/members/${encodeURIComponent(userId)}`, { expect: [404] });
     }
-    const wantBindings = new Map(
-      d.bindings.map((b) => this.scopeOf(b, this.settings.remoteOrgId)).filter((b) => b !== null).map((b) => [bindingKey(b), b]),
-    );
+    const wantBindings = this.bindingsByKey(d.bindings);
     const seen = new Set<string>();
     for (const b of g.bindings) {
       const key = bindingKey(b);
@@ -208,17 +227,13 @@ export class LangWatchTarget implements Target {
         continue;
       }
       await io.http.request('DELETE', `${path}/bindings/${encodeURIComponent(b.id)}`, { expect: [404] });
-      repairs.push(`removed binding ${key}`);
     }
     for (const [key, b] of wantBindings) {
       if (seen.has(key)) continue;
       await io.http.request('POST', `${path}/bindings`, {
         body: { role: b.role, ...(b.customRoleId ? { customRoleId: b.customRoleId } : {}), scopeType: b.scopeType, scopeId: b.scopeId },
       });
-      repairs.push(`added binding ${key}`);
     }
-    // Differences from what the bridge last confirmed were made behind its back.
-    if (repairs.length > 0 && io.confirmed() !== null) io.drift(`Group "${name}": ${repairs.join('; ')}.`);
     if (waiting > 0) throw new NotYet(`${waiting} member(s) of "${name}" are not in the application yet (invited).`, INVITE_WAIT_MS);
   }
 }

@@ -48,6 +48,12 @@ const ROUTES: { route: string; scope: 'view' | 'manage'; ok: number; body?: (ids
     ok: 201,
     body: () => ({ invites: [{ email: `matrix-${++inviteSeq}@example.com`, role: 'MEMBER' }] }),
   },
+  { route: 'GET /api/deliveries', scope: 'view', ok: 200 },
+  { route: 'POST /api/deliveries/approve', scope: 'manage', ok: 200 },
+  // The seed's invites mark the members for sync (no worker runs in the harness), so each has a delivery.
+  { route: 'POST /api/deliveries/:entityType/:entityId/retry', scope: 'manage', ok: 204 },
+  { route: 'POST /api/deliveries/:entityType/:entityId/approve', scope: 'manage', ok: 204 },
+  { route: 'DELETE /api/deliveries/:entityType/:entityId', scope: 'manage', ok: 204 },
 ];
 
 /** Routes whose path names one of the organization's resources. */
@@ -58,7 +64,9 @@ async function call(h: Harness, route: (typeof ROUTES)[number], ids: Ids, token:
   const path = template
     .replace(':id', ids.group)
     .replace(':userId', ids.member)
-    .replace(':bindingId', ids.binding);
+    .replace(':bindingId', ids.binding)
+    .replace(':entityType', 'member')
+    .replace(':entityId', ids.member);
   const body = route.body?.(ids);
   return h.request(method, path, {
     token,

@@ -7,6 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../env.js';
 import { adminAuth } from './auth.js';
+import { deliveriesRoutes } from './deliveries.routes.js';
 import { groupsRoutes } from './groups.routes.js';
 import { invitesRoutes } from './invites.routes.js';
 import { membersRoutes } from './members.routes.js';
@@ -66,5 +67,6 @@ export function adminRoutes(): OpenAPIHono<AppEnv> {
   app.route('/', groupsRoutes());
   app.route('/', membersRoutes());
   app.route('/', invitesRoutes());
+  app.route('/', deliveriesRoutes());
   return app;
 }

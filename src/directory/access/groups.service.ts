@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import * as groups from '../../store/org-groups.repo.js';
 import type { BindingRow, OrgGroupRow } from '../../store/org-groups.repo.js';
 import * as members from '../../store/org-members.repo.js';
-import { markForSync } from '../../store/sync.repo.js';
+import { markGroup } from './marks.js';
 import { now } from '../context.js';
 import { AccessError, idpName } from './errors.js';
 import type {
@@ -42,8 +42,8 @@ function assertNotScimManaged(g: OrgGroupRow, change: string): void {
   );
 }
 
-/** Every change of a group is marked for sync in the same transaction. */
-const mark = (ctx: AdminContext, id: string) => markForSync(ctx.db, ctx.organizationId, 'group', id, now());
+/** Every change of a group is marked for sync in the same transaction (see marks.ts). */
+const mark = (ctx: AdminContext, id: string, affected?: string[]) => markGroup(ctx.db, ctx.organizationId, id, now(), affected);
 
 function summary(g: OrgGroupRow, bindings: BindingRow[]): GroupSummary {
   return {
@@ -131,7 +131,7 @@ export function createGroup(
     );
     for (const b of input.bindings ?? []) insertBinding(ctx, id, b, at);
     for (const userId of memberIds) groups.addGroupMember(ctx.db, id, userId, null, at);
-    mark(ctx, id);
+    mark(ctx, id, memberIds);
     const g = load(ctx, id);
     return { id, name: g.name, slug: g.slug, organizationId: ctx.organizationId, createdAt: g.createdAt };
   })();
@@ -154,8 +154,9 @@ export function renameGroup(ctx: AdminContext, id: string, name: string): GroupD
 export function deleteGroup(ctx: AdminContext, id: string): void {
   ctx.db.transaction(() => {
     assertNotScimManaged(load(ctx, id), 'deleting it');
+    const members = groups.listGroupMembers(ctx.db, id).map((m) => m.userId);
     groups.deleteOrgGroup(ctx.db, id);
-    mark(ctx, id);
+    mark(ctx, id, members);
   })();
 }
 
@@ -169,7 +170,7 @@ export function addGroupMember(ctx: AdminContext, id: string, userId: string): G
     assertNotScimManaged(load(ctx, id), 'adding members to it');
     assertMembers(ctx, [userId]);
     groups.addGroupMember(ctx.db, id, userId, null, now());
-    mark(ctx, id);
+    mark(ctx, id, [userId]);
     return groups.listGroupMembers(ctx.db, id).find((m) => m.userId === userId)!;
   })();
 }
@@ -180,7 +181,7 @@ export function removeGroupMember(ctx: AdminContext, id: string, userId: string)
     if (!groups.removeGroupMember(ctx.db, id, userId)) {
       throw new AccessError('not_found', `userId "${userId}" is not a member of this group.`);
     }
-    mark(ctx, id);
+    mark(ctx, id, [userId]);
   })();
 }
 

@@ -17,6 +17,7 @@ import * as groups from '../../store/org-groups.repo.js';
 import * as members from '../../store/org-members.repo.js';
 import { markForSync } from '../../store/sync.repo.js';
 import { idpName } from './errors.js';
+import { markGroup } from './marks.js';
 
 export function primaryEmail(resource: StoredResource): string {
   const emails = Array.isArray(resource.emails) ? (resource.emails as { value?: unknown; primary?: unknown }[]) : [];
@@ -129,7 +130,7 @@ export function projectGroupCreated(db: Db, connection: Connection, id: string, 
     },
     now,
   );
-  markForSync(db, connection.organizationId, 'group', id, now);
+  markGroup(db, connection.organizationId, id, now, []);
 }
 
 export function projectGroupUpdated(db: Db, connection: Connection, id: string, resource: StoredResource, now: string): void {
@@ -139,12 +140,13 @@ export function projectGroupUpdated(db: Db, connection: Connection, id: string, 
     { name: String(resource.displayName), externalId: typeof resource.externalId === 'string' ? resource.externalId : null },
     now,
   );
-  markForSync(db, connection.organizationId, 'group', id, now);
+  markGroup(db, connection.organizationId, id, now);
 }
 
 export function projectGroupDeleted(db: Db, connection: Connection, id: string, now: string): void {
+  const members = groups.listGroupMembers(db, id).map((m) => m.userId);
   groups.deleteOrgGroup(db, id);
-  markForSync(db, connection.organizationId, 'group', id, now);
+  markGroup(db, connection.organizationId, id, now, members);
 }
 
 /**
@@ -160,8 +162,8 @@ export function projectMembership(
   now: string,
 ): void {
   if (added.length === 0 && removed.length === 0) return;
-  markForSync(db, connection.organizationId, 'group', groupId, now);
   const ids = members.membersOfScimUsers(db, [...added, ...removed]);
+  markGroup(db, connection.organizationId, groupId, now, [...new Set(ids.values())]);
   for (const scimUserId of removed) {
     const memberId = ids.get(scimUserId);
     if (memberId) groups.removeGroupMember(db, groupId, memberId, scimUserId);
