@@ -112,6 +112,7 @@ export class SyncWorker {
       }
       if ((this.pausedUntil.get(organizationId) ?? 0) > Date.now()) continue;
       const held = this.holdMassRemovals(organizationId, marks);
+      await this.prepareMembers(resolved, organizationId, marks.filter((m) => m.entityType === 'member' && !held.has(m)));
       for (const mark of marks) {
         if (held.has(mark)) continue;
         if ((this.pausedUntil.get(organizationId) ?? 0) > Date.now()) break;
@@ -120,6 +121,17 @@ export class SyncWorker {
       }
     }
     return attempted;
+  }
+
+  private async prepareMembers(resolved: ResolvedTarget, organizationId: string, marks: SyncMark[]): Promise<void> {
+    if (!resolved.target.prepareMembers || marks.length < 2) return;
+    // Calls made for the whole pass are recorded against its first member.
+    const io = this.io(resolved, marks[0]!);
+    try {
+      await resolved.target.prepareMembers(marks.map((m) => this.desiredMemberOf(m)), io);
+    } catch (err) {
+      this.logger.warn({ err, organizationId }, 'preparing members failed; syncing them one by one');
+    }
   }
 
   /** Marks every member and group the target knows, so that the next passes find and repair drift. */
@@ -179,7 +191,8 @@ export class SyncWorker {
     return new Set(removals);
   }
 
-  private async syncOne(resolved: ResolvedTarget, mark: SyncMark): Promise<void> {
+  /** The durable memory and recorded HTTP client one entity's sync uses. */
+  private io(resolved: ResolvedTarget, mark: SyncMark): SyncIo {
     const db = this.db;
     const orgId = mark.organizationId;
     const http = resolved.http((call) =>
@@ -196,7 +209,7 @@ export class SyncWorker {
         durationMs: call.durationMs,
       }),
     );
-    const io: SyncIo = {
+    return {
       organizationId: orgId,
       http,
       remoteId: (type, localId) => sync.getRemoteId(db, orgId, type, localId),
@@ -218,6 +231,12 @@ export class SyncWorker {
           durationMs: 0,
         }),
     };
+  }
+
+  private async syncOne(resolved: ResolvedTarget, mark: SyncMark): Promise<void> {
+    const db = this.db;
+    const orgId = mark.organizationId;
+    const io = this.io(resolved, mark);
     try {
       let confirmed: unknown;
       if (mark.entityType === 'member') {

@@ -54,6 +54,9 @@ export function fitGroupName(name: string): string {
 
 const bindingKey = (b: DesiredBinding) => `${b.role}|${b.customRoleId ?? ''}|${b.scopeType}|${b.scopeId}`;
 
+/** The Invites API takes at most this many in one all-or-nothing call. */
+const MAX_INVITES_PER_CALL = 50;
+
 /** How long to wait for an invited person to accept before looking again. */
 const INVITE_WAIT_MS = 30_000;
 
@@ -64,6 +67,34 @@ export class LangWatchTarget implements Target {
 
   async checkCredentials(http: TargetHttp): Promise<void> {
     await http.request('GET', '/api/organization/members?includeDisabled=true');
+  }
+
+  /**
+   * Matches the pass's new people by email in one read, and invites the rest in batches of at
+   * most 50 (the API's all-or-nothing limit). A batch refused because someone became a member
+   * meanwhile is left to the per-member sync, which matches them one by one.
+   */
+  async prepareMembers(desired: DesiredMember[], io: SyncIo): Promise<void> {
+    const fresh = desired.filter((d) => d.exists && !io.remoteId('member', d.memberId));
+    if (fresh.length < 2) return;
+    const members = (await io.http.request<{ members: RemoteMember[] }>('GET', '/api/organization/members?includeDisabled=true')).body.members;
+    const byEmail = new Map(members.map((m) => [fold(m.email), m.userId]));
+    const pending = new Set(
+      (await io.http.request<{ invites: { email: string }[] }>('GET', '/api/organization/invites')).body.invites.map((i) => fold(i.email)),
+    );
+    const toInvite: DesiredMember[] = [];
+    for (const d of fresh) {
+      const userId = byEmail.get(fold(d.email));
+      if (userId) io.saveRemoteId('member', d.memberId, userId);
+      else if (!pending.has(fold(d.email))) toInvite.push(d);
+    }
+    for (let i = 0; i < toInvite.length; i += MAX_INVITES_PER_CALL) {
+      const batch = toInvite.slice(i, i + MAX_INVITES_PER_CALL);
+      await io.http.request('POST', '/api/organization/invites', {
+        body: { invites: batch.map((d) => ({ email: d.email, role: d.role, teams: [] })) },
+        expect: [409],
+      });
+    }
   }
 
   private async findMember(http: TargetHttp, email: string): Promise<RemoteMember | null> {

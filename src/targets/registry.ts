@@ -9,7 +9,11 @@ import { TargetHttp } from './http.js';
 import { LangSmithTarget } from './langsmith.js';
 import { LangWatchTarget } from './langwatch.js';
 
-export function createTargetResolver(db: Db, env: NodeJS.ProcessEnv = process.env): (organizationId: string) => ResolvedTarget | null {
+export function createTargetResolver(
+  db: Db,
+  env: NodeJS.ProcessEnv = process.env,
+  opts: { timeoutMs?: number } = {},
+): (organizationId: string) => ResolvedTarget | null {
   const cache = new Map<string, ResolvedTarget | null>();
   return (organizationId) => {
     if (cache.has(organizationId)) return cache.get(organizationId)!;
@@ -23,7 +27,7 @@ export function createTargetResolver(db: Db, env: NodeJS.ProcessEnv = process.en
           deleteMode: s.deleteMode === 'disable' ? 'disable' : 'remove',
           remoteOrgId: row.remoteOrgId,
         });
-        resolved = { target, http: (onCall) => new TargetHttp(row.url!, { Authorization: `Bearer ${key}` }, onCall) };
+        resolved = { target, http: (onCall) => new TargetHttp(row.url!, { Authorization: `Bearer ${key}` }, onCall, opts.timeoutMs) };
       } else {
         const target = new LangSmithTarget({
           mapping: s.mapping === 'bindings' ? 'bindings' : 'convention',
@@ -32,7 +36,7 @@ export function createTargetResolver(db: Db, env: NodeJS.ProcessEnv = process.en
         });
         resolved = {
           target,
-          http: (onCall) => new TargetHttp(row.url!, { 'X-API-Key': key, 'X-Organization-Id': row.remoteOrgId ?? '' }, onCall),
+          http: (onCall) => new TargetHttp(row.url!, { 'X-API-Key': key, 'X-Organization-Id': row.remoteOrgId ?? '' }, onCall, opts.timeoutMs),
         };
       }
     }

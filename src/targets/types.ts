@@ -62,6 +62,12 @@ export interface SyncIo {
 
 export interface Target {
   readonly kind: 'embedded' | 'langwatch' | 'langsmith';
+  /**
+   * Optional: called with the members of one pass before each is synced, so that a target can
+   * do in one call what would otherwise be one call per person (LangWatch invites 50 at a time).
+   * A failure here is not fatal: each member's own sync runs afterwards and reports its own.
+   */
+  prepareMembers?(desired: DesiredMember[], io: SyncIo): Promise<void>;
   syncMember(desired: DesiredMember, io: SyncIo): Promise<void>;
   syncGroup(desired: DesiredGroup, io: SyncIo): Promise<void>;
   /** Throws a TargetError when the target cannot be reached or refuses the credentials. */

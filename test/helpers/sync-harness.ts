@@ -26,6 +26,7 @@ export async function createSyncHarness(
   kind: 'embedded' | 'langwatch' | 'langsmith',
   env: Record<string, string> = {},
   workerOptions: { protectedEmails?: string[]; massRemoval?: { share: number; minPeople: number; windowMs: number } } = {},
+  resolverEnv: Record<string, string> = {},
 ): Promise<SyncHarness & { organization: any }> {
   const fake =
     kind === 'langwatch' ? await startLangWatchFake({ port: 0 }) : kind === 'langsmith' ? await startLangSmithFake({ port: 0 }) : null;
@@ -44,7 +45,7 @@ export async function createSyncHarness(
   const worker = new SyncWorker({
     db: h.db,
     logger: pino({ level: 'silent' }),
-    resolveTarget: createTargetResolver(h.db, { TARGET_API_KEY: key }),
+    resolveTarget: createTargetResolver(h.db, { TARGET_API_KEY: key, ...resolverEnv }, { timeoutMs: 500 }),
     backoff: { baseMs: 20, maxMs: 200 },
     pollMs: 10,
     ...workerOptions,

@@ -2,7 +2,12 @@
  * The sync worker driving a really started LangWatch stand-in: the documented flows end with
  * the application in exactly the desired state, through faults, drift and lost bookkeeping.
  */
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addToken, createConnection, ensureOrganization } from '../../src/store/connections.repo.js';
+import { setTarget } from '../../src/store/targets.repo.js';
+import { SyncWorker } from '../../src/sync/worker.js';
+import { createTargetResolver } from '../../src/targets/registry.js';
 import { TEST_ADMIN_KEY } from '../helpers/harness.js';
 import { createSyncHarness, type SyncHarness } from '../helpers/sync-harness.js';
 
@@ -227,5 +232,63 @@ describe('LangWatch target: guards', () => {
     await scim('DELETE', `/Users/${bg}`);
     await s.settle();
     expect((await app()).members['breakglass@contoso.com']).toEqual({ role: 'MEMBER', disabled: false });
+  });
+});
+
+describe('LangWatch target: more of what a large or unusual organization needs', () => {
+  it('invites new people in batches of at most 50 a call', async () => {
+    for (let i = 0; i < 60; i++) await user(`n${i}@contoso.com`);
+    await s.settle();
+    const org = (await s.state()).organizations[0];
+    expect(org.members.filter((m: any) => m.email.startsWith('n'))).toHaveLength(60);
+    const log = (await s.control('GET', '/_fake/requests')).log as { method: string; path: string }[];
+    const inviteCalls = log.filter((r) => r.method === 'POST' && r.path === '/api/organization/invites').length;
+    expect(inviteCalls).toBeGreaterThan(0);
+    expect(inviteCalls).toBeLessThanOrEqual(2);
+  });
+
+  it('a target that stops answering (timeouts) is retried until it answers', async () => {
+    await s.control('PUT', '/_fake/faults', { timeouts: { next: 2 } });
+    await user('ana@contoso.com');
+    await s.settle();
+    expect((await app()).members['ana@contoso.com']).toEqual({ role: 'MEMBER', disabled: false });
+    expect(s.h.db.prepare("SELECT count(*) FROM deliveries WHERE detail LIKE '%timed out%'").pluck().get()).toBe(2);
+  });
+
+  it('with TARGET_DELETE_MODE=disable a deleted person is disabled, not removed', async () => {
+    await s.close();
+    s = await createSyncHarness('langwatch', { TARGET_DELETE_MODE: 'disable' });
+    const ana = await user('ana@contoso.com');
+    await s.settle();
+    await scim('DELETE', `/Users/${ana}`);
+    await s.settle();
+    expect((await app()).members['ana@contoso.com']).toEqual({ role: 'MEMBER', disabled: true });
+  });
+
+  it('each organization syncs into its own target', async () => {
+    // A second organization, with its own connection, and its own target: another
+    // organization of the application, whose key the environment holds.
+    const remote = await s.control('POST', '/_fake/organizations', { name: 'Second' });
+    ensureOrganization(s.h.db, 'second', 'Second organization');
+    addToken(s.h.db, createConnection(s.h.db, 'second', 'okta').id, 'second-org-okta-token-0123456789', 'cli');
+    setTarget(s.h.db, { organizationId: 'second', kind: 'langwatch', url: s.fakeUrl, apiKeyEnv: 'SECOND_TARGET_KEY', remoteOrgId: null, settings: {} });
+    const worker = new SyncWorker({
+      db: s.h.db,
+      logger: pino({ level: 'silent' }),
+      resolveTarget: createTargetResolver(s.h.db, { TARGET_API_KEY: s.organization.apiKey, SECOND_TARGET_KEY: remote.apiKey }),
+    });
+
+    await user('first@contoso.com');
+    const res = await s.h.request('POST', '/scim/v2/Users', {
+      token: 'second-org-okta-token-0123456789',
+      body: { userName: 'second@acme2.com', emails: [{ value: 'second@acme2.com', primary: true }] },
+    });
+    expect(res.status).toBe(201);
+    await worker.drain();
+    const state = await s.state();
+    const emailsOf = (orgId: string) =>
+      state.organizations.find((o: any) => o.id === orgId).members.map((m: any) => m.email).filter((e: string) => !e.startsWith('admin'));
+    expect(emailsOf(s.organization.organizationId)).toEqual(['first@contoso.com']);
+    expect(emailsOf(remote.organizationId)).toEqual(['second@acme2.com']);
   });
 });
