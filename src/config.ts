@@ -55,7 +55,11 @@ export const configSchema = z
   /** The application the default organization provisions into (see README "Targets"). */
   TARGET: z.enum(['embedded', 'langwatch', 'langsmith']).default('embedded'),
   TARGET_URL: z.url().optional(),
-  TARGET_API_KEY: z.string().min(8, 'TARGET_API_KEY must be at least 8 characters').optional(),
+  TARGET_API_KEY: z
+    .string()
+    .min(8, 'must be at least 8 characters')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it goes into an HTTP header)')
+    .optional(),
   TARGET_ORGANIZATION_ID: z.string().min(1).optional(),
   /** LangWatch: what a person deleted in the IdP becomes in the application. */
   TARGET_DELETE_MODE: z.enum(['remove', 'disable']).default('remove'),

@@ -45,6 +45,7 @@ describe('loadConfig', () => {
     [{ TARGET: 'langwatch' }, /^invalid configuration: TARGET_URL: required when TARGET=langwatch/],
     [{ TARGET: 'langwatch', TARGET_URL: 'http://127.0.0.1:1' }, /^invalid configuration: TARGET_API_KEY: required/],
     [{ TARGET: 'langsmith', TARGET_URL: 'http://127.0.0.1:1', TARGET_API_KEY: 'ls-key-123456' }, /TARGET_ORGANIZATION_ID: required/],
+    [{ TARGET_API_KEY: 'sk-lw-abc\nsomething else' }, /^invalid configuration: TARGET_API_KEY: must be printable ASCII/],
     [{ TARGET_CREATE_WORKSPACES: 'maybe' }, /^invalid configuration: TARGET_CREATE_WORKSPACES:/],
     [{ SYNC_MASS_REMOVAL_SHARE: '1.5' }, /^invalid configuration: SYNC_MASS_REMOVAL_SHARE:/],
   ])('refuses %o naming the variable', (env, message) => {

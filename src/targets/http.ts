@@ -43,12 +43,23 @@ function reasonOf(body: unknown): { code: string | null; message: string | null 
  * a 409 "already a member") are returned instead of thrown.
  */
 export class TargetHttp {
+  /** Header values (API keys) that must never appear in a recorded or thrown message. */
+  private readonly secrets: string[];
+
   constructor(
     private readonly baseUrl: string,
     private readonly headers: Record<string, string>,
     private readonly onCall: (call: CallRecord) => void = () => {},
     private readonly timeoutMs = 15_000,
-  ) {}
+  ) {
+    this.secrets = Object.values(headers)
+      .flatMap((v) => [v, v.replace(/^Bearer\s+/i, '')])
+      .filter((v) => v.length >= 8);
+  }
+
+  private redact(text: string): string {
+    return this.secrets.reduce((t, secret) => t.split(secret).join('[redacted]'), text);
+  }
 
   async request<T = unknown>(
     method: string,
@@ -58,7 +69,7 @@ export class TargetHttp {
     const startedAt = new Date().toISOString();
     const started = performance.now();
     const record = (status: number | null, ok: boolean, detail: string | null) =>
-      this.onCall({ method, path, status, ok, detail, startedAt, durationMs: Math.round(performance.now() - started) });
+      this.onCall({ method, path, status, ok, detail: detail && this.redact(detail), startedAt, durationMs: Math.round(performance.now() - started) });
     let res: Response;
     try {
       res = await fetch(this.baseUrl.replace(/\/+$/, '') + path, {
@@ -68,7 +79,9 @@ export class TargetHttp {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      const message = (err as Error).name === 'TimeoutError' ? `timed out after ${this.timeoutMs} ms` : `network error: ${(err as Error).message}`;
+      const message = this.redact(
+        (err as Error).name === 'TimeoutError' ? `timed out after ${this.timeoutMs} ms` : `network error: ${(err as Error).message}`,
+      );
       record(null, false, message);
       throw new TargetError(`${method} ${path}: ${message}`, true);
     }
@@ -84,7 +97,7 @@ export class TargetHttp {
       return { status: res.status, body: body as T };
     }
     const { code, message } = reasonOf(body);
-    const reason = `${method} ${path}: ${res.status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`;
+    const reason = this.redact(`${method} ${path}: ${res.status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`);
     record(res.status, false, reason);
     if (res.status === 429) throw new TargetError(reason, true, 429, parseRetryAfter(res.headers.get('retry-after')), code);
     if (res.status >= 500 || res.status === 408) throw new TargetError(reason, true, res.status, parseRetryAfter(res.headers.get('retry-after')), code);
