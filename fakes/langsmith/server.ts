@@ -2,9 +2,8 @@
  * Starts the LangSmith stand-in as a real HTTP server (for the bridge's tests and for
  * `npm run fake:langsmith`). Port 0 picks a free port; `close()` ends hung requests too.
  */
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import type { Faults } from '../faults.js';
+import { listenFake } from '../listen.js';
 import { createLangSmithFake, type LangSmithFakeOptions } from './app.js';
 import type { LangSmithState, SeededOrganization } from './state.js';
 
@@ -27,27 +26,11 @@ export interface RunningLangSmithFake {
 }
 
 export async function startLangSmithFake(opts: StartLangSmithFakeOptions = {}): Promise<RunningLangSmithFake> {
-  const host = opts.host ?? '127.0.0.1';
   const fake = createLangSmithFake(opts);
-  const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: fake.app.fetch, port: opts.port ?? 0, hostname: host }, () => resolve(s));
-    s.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
-
-  let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= new Promise<void>((resolve, reject) => {
-      // Delays and hangs end first, so no request keeps the server (or a test run) alive.
-      fake.faults.release();
-      server.close((err) => (err ? reject(err) : resolve()));
-      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-    }));
-
+  const { url, port, close } = await listenFake(fake.app, fake.faults, opts);
   if (!fake.organization() && opts.organization !== false) throw new Error('the LangSmith stand-in started without its organization');
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     port,
     state: fake.state,
     faults: fake.faults,
