@@ -3,7 +3,12 @@ import { Hono } from 'hono';
 import { adminRoutes } from './api/admin/index.js';
 import type { AppDeps, AppEnv } from './api/env.js';
 import { notFound, onError } from './api/errors.js';
+import { consoleRoutes } from './console/routes.js';
+import { healthRoutes } from './api/health.routes.js';
+import { HttpMetrics } from './api/metrics.js';
 import { scimAuth } from './api/scim/auth.js';
+import { scimSyncLog } from './api/scim/sync-log.js';
+import { SyncLogBuffer } from './directory/sync-log-buffer.js';
 import { bulkRoutes } from './api/scim/bulk.routes.js';
 import { discoveryRoutes } from './api/scim/discovery.routes.js';
 import { groupResource, resourceRoutes, userResource } from './api/scim/resources.routes.js';
@@ -14,7 +19,8 @@ import { rootSearch } from './api/scim/search.routes.js';
 /** Bodies above this are refused while they stream in. A PUT of a 50,000-member group fits. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+export function createApp(input: Omit<AppDeps, 'syncLog'> & { syncLog?: SyncLogBuffer }): Hono<AppEnv> {
+  const deps: AppDeps = { ...input, syncLog: input.syncLog ?? new SyncLogBuffer(input.db) };
   const app = new Hono<AppEnv>({ getPath: routingPath });
 
   app.use('*', async (c, next) => {
@@ -37,16 +43,21 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       'request',
     );
   });
+  // Requests by route template, status and source, and their latency, for /metrics.
+  const metrics = new HttpMetrics();
+  app.use('*', metrics.middleware());
   app.onError(onError);
   app.notFound(notFound);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.route('/', healthRoutes(metrics));
 
   const scim = new Hono<AppEnv>({ strict: false });
   scim.use('*', scimBodyLimit(MAX_BODY_BYTES, 'the request size limit'));
   // Discovery first: its handlers answer before the auth middleware below is reached.
   scim.route('/', discoveryRoutes());
   scim.use('*', scimAuth);
+  scim.use('*', scimSyncLog);
   scim.route('/Users', resourceRoutes(userResource));
   scim.route('/Groups', resourceRoutes(groupResource));
   scim.route('/Bulk', bulkRoutes());
@@ -54,6 +65,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/scim/v2', scim);
 
   app.route('/', adminRoutes());
+  app.route('/', consoleRoutes());
 
   return app;
 }

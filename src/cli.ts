@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { DELIVERIES_HELP, deliveriesCommand } from './cli/deliveries.js';
+import { LOGS_HELP, LOGS_OPTIONS, logsCommand } from './cli/logs.js';
+import { DOCTOR_HELP, doctorCommand } from './cli/doctor.js';
 import { ConfigError, SOURCE_PATTERN, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import {
@@ -31,6 +33,8 @@ const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
 const HELP: Record<string, string> = {
   deliveries: DELIVERIES_HELP,
+  logs: LOGS_HELP,
+  doctor: DOCTOR_HELP,
   main: `Usage: scim-bridge <command> [options]
 
 Commands:
@@ -39,6 +43,9 @@ Commands:
   connections <subcommand>    Manage IdP connections and their SCIM tokens
   keys <subcommand>           Manage admin API keys
   deliveries <subcommand>     List, retry, approve or drop deliveries to the target
+  logs [--follow] [filters]   Print (and follow) the sync log
+  doctor                      Check configuration, database, backlog, target credentials and
+                              connections, and say what to fix
 
 Run "scim-bridge <command> --help" for a command's options.
 Configuration comes from the environment: PORT, HOST, DATA_DIR, LOG_LEVEL,
@@ -71,7 +78,7 @@ Keys belong to the default organization. The key of BRIDGE_ADMIN_KEY is listed w
 };
 
 /** Options that take a value: `--name <value>` or `--name=value`. */
-const VALUE_OPTIONS = new Set(['--name']);
+const VALUE_OPTIONS = new Set(['--name', ...LOGS_OPTIONS]);
 
 function parseArgs(argv: string[]) {
   const flags = new Set<string>();
@@ -248,6 +255,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP[words[0] === 'help' ? (words[1] ?? 'main') : command] ?? HELP.main}\n`);
     return EXIT.ok;
   }
+  // The doctor loads the configuration itself: a bad one is one of the things it reports.
+  if (command === 'doctor') return doctorCommand(words.slice(1), new Set([...args.flags, ...args.values.keys()]), print);
   let config: Config;
   try {
     config = loadConfig();
@@ -284,6 +293,17 @@ async function main(argv: string[]): Promise<number> {
       return connectionsCommand(config, words.slice(1), json);
     case 'keys':
       return keysCommand(config, args);
+    case 'logs': {
+      const db = openDataDir(config);
+      const stop = new AbortController();
+      process.once('SIGINT', () => stop.abort());
+      process.once('SIGTERM', () => stop.abort());
+      try {
+        return await logsCommand(db, DEFAULT_ORGANIZATION_ID, args.values, args.flags, json, stop.signal);
+      } finally {
+        db.close();
+      }
+    }
     case 'deliveries':
       return withDb(config, (db) => deliveriesCommand({ db, organizationId: DEFAULT_ORGANIZATION_ID }, words.slice(1), json, print));
     default:

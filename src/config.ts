@@ -72,6 +72,17 @@ export const configSchema = z
   /** Removals beyond this share of the members (and at least SYNC_MASS_REMOVAL_MIN people) wait for approval. */
   SYNC_MASS_REMOVAL_SHARE: z.coerce.number().min(0).max(1).default(0.2),
   SYNC_MASS_REMOVAL_MIN: z.coerce.number().int().min(1).default(10),
+  /** Sync-log retention: entries (and the deliveries they link) older than this many days go. */
+  SYNC_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  /** ... and beyond this many entries, the oldest go. */
+  SYNC_LOG_MAX_ENTRIES: z.coerce.number().int().min(1000).default(10_000_000),
+  /**
+   * /readyz: the sync backlog (pending and retrying deliveries) fails readiness above this many
+   * marks or when its oldest is older than this many seconds; it warns from a tenth of the count
+   * and a sixth of the age. Defaults (10,000 and 1,800) live in src/health/readiness.ts.
+   */
+  READY_BACKLOG_MAX: z.coerce.number().int().min(1).optional(),
+  READY_BACKLOG_MAX_AGE_SECONDS: z.coerce.number().int().min(1).optional(),
 })
   .superRefine((c, ctx) => {
     if (c.TARGET === 'embedded') return;

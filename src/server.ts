@@ -5,6 +5,7 @@ import { createApp } from './app.js';
 import { bootstrap } from './bootstrap.js';
 import type { Config } from './config.js';
 import { migrate, openDb, type Db } from './store/db.js';
+import { SyncLogBuffer, applyRetention } from './directory/sync-log-buffer.js';
 import { SyncWorker } from './sync/worker.js';
 import { createTargetResolver } from './targets/registry.js';
 
@@ -34,7 +35,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     protectedEmails: config.SYNC_PROTECTED_EMAILS,
     massRemoval: { share: config.SYNC_MASS_REMOVAL_SHARE, minPeople: config.SYNC_MASS_REMOVAL_MIN, windowMs: 10 * 60_000 },
   });
-  const app = createApp({ db, config, logger, worker });
+  const syncLog = new SyncLogBuffer(db);
+  const retain = () => applyRetention(db, config.SYNC_LOG_RETENTION_DAYS, config.SYNC_LOG_MAX_ENTRIES);
+  retain();
+  const retention = setInterval(retain, 3600_000);
+  retention.unref();
+  const app = createApp({ db, config, logger, worker, syncLog });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
   });
@@ -53,6 +59,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       server.close(async () => {
         clearTimeout(force);
         await worker.stop();
+        clearInterval(retention);
+        syncLog.close();
         // Fold the WAL back into the database so the file is complete on its own.
         db.pragma('wal_checkpoint(TRUNCATE)');
         db.close();

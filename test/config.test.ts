@@ -21,6 +21,8 @@ describe('loadConfig', () => {
       SYNC_PROTECTED_EMAILS: [],
       SYNC_MASS_REMOVAL_SHARE: 0.2,
       SYNC_MASS_REMOVAL_MIN: 10,
+      SYNC_LOG_RETENTION_DAYS: 30,
+      SYNC_LOG_MAX_ENTRIES: 10_000_000,
     });
   });
 
@@ -78,7 +80,7 @@ describe('the scim-bridge binary', () => {
       const env = { DATA_DIR: dir };
       const migrated = cli(['migrate', '--json'], env);
       expect(migrated.status).toBe(0);
-      expect(JSON.parse(migrated.stdout)).toEqual({ applied: [1, 2, 3] });
+      expect(JSON.parse(migrated.stdout)).toEqual({ applied: [1, 2, 3, 4] });
       const created = cli(['connections', 'create', 'okta', '--json'], env);
       expect(created.status).toBe(0);
       const { token } = JSON.parse(created.stdout) as { token: string };

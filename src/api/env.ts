@@ -3,6 +3,8 @@ import type { Config } from '../config.js';
 import type { AdminScope } from '../store/admin-keys.repo.js';
 import type { Connection } from '../store/connections.repo.js';
 import type { Db } from '../store/db.js';
+import type { SyncLogBuffer } from '../directory/sync-log-buffer.js';
+import type { LogDraft } from '../directory/sync-log.js';
 import type { SyncWorker } from '../sync/worker.js';
 
 /** What every handler can reach: the app's dependencies and, after auth, the caller. */
@@ -12,6 +14,8 @@ export interface AppDeps {
   logger: Logger;
   /** Absent in tests that exercise the HTTP layer alone. */
   worker?: SyncWorker;
+  /** Batches the log entries of SCIM reads; createApp makes one when none is given. */
+  syncLog: SyncLogBuffer;
 }
 
 export interface AppEnv {
@@ -19,6 +23,8 @@ export interface AppEnv {
     deps: AppDeps;
     requestId: string;
     connection: Connection;
+    /** The SCIM request's sync-log draft (src/api/scim/sync-log.ts). */
+    log: LogDraft;
     /** Set by the admin API's auth: the organization and scopes of the caller's admin key. */
     admin: { organizationId: string; scopes: AdminScope[]; keyId: string };
   };

@@ -13,6 +13,7 @@ import {
   projectMembership,
 } from './access/projector.js';
 import { now, type ScimContext } from './context.js';
+import { changedAttributes, groupKey, loggedWrite, membersSummary } from './sync-log.js';
 import { buildListQuery, type ListParams } from './query.js';
 
 export interface GroupView {
@@ -109,7 +110,7 @@ export function listGroups(ctx: ScimContext, params: ListParams, withMembers: bo
 
 export function createGroup(ctx: ScimContext, body: unknown): GroupView & MembershipChange {
   const { resource, members } = normalizeGroup(body);
-  return ctx.db.transaction(() => {
+  return loggedWrite(ctx, 'create', 'Group', () => {
     const at = now();
     const group = groups.insertGroup(ctx.db, ctx.connection.id, resource, at);
     projectGroupCreated(ctx.db, ctx.connection, group.id, resource, at);
@@ -117,8 +118,16 @@ export function createGroup(ctx: ScimContext, body: unknown): GroupView & Member
       ? applyMemberOps(ctx, group, [{ kind: 'add', members }])
       : { added: [], removed: [] };
     projectMembership(ctx.db, ctx.connection, group.id, change.added, change.removed, at);
-    return { group, members: groups.listMembers(ctx.db, group.seq), ...change };
-  })();
+    return {
+      result: { group, members: groups.listMembers(ctx.db, group.seq), ...change },
+      outcome: {
+        resourceId: group.id,
+        status: 201,
+        summary: { changed: Object.keys(resource).sort(), ...membersSummary(change.added, change.removed) },
+        groupKey: groupKey(resource),
+      },
+    };
+  });
 }
 
 /**
@@ -129,7 +138,7 @@ export function createGroup(ctx: ScimContext, body: unknown): GroupView & Member
  */
 export function replaceGroup(ctx: ScimContext, id: string, body: unknown, ifMatch?: string): GroupView & MembershipChange {
   const { resource, members } = normalizeGroup(body);
-  return ctx.db.transaction(() => {
+  return loggedWrite(ctx, 'replace', 'Group', () => {
     const current = load(ctx, id);
     checkIfMatch(ifMatch, current.version);
     const at = now();
@@ -147,8 +156,16 @@ export function replaceGroup(ctx: ScimContext, id: string, body: unknown, ifMatc
       change = applyMemberOps(ctx, group, ops);
       projectMembership(ctx.db, ctx.connection, id, change.added, change.removed, at);
     }
-    return { group, members: groups.listMembers(ctx.db, group.seq), ...change };
-  })();
+    return {
+      result: { group, members: groups.listMembers(ctx.db, group.seq), ...change },
+      outcome: {
+        resourceId: id,
+        status: 200,
+        summary: { changed: changedAttributes(current.resource, resource), ...membersSummary(change.added, change.removed) },
+        groupKey: groupKey(resource),
+      },
+    };
+  });
 }
 
 export function patchGroup(
@@ -157,7 +174,7 @@ export function patchGroup(
   body: unknown,
   ifMatch?: string,
 ): { group: GroupRecord; changed: string[] } & MembershipChange {
-  return ctx.db.transaction(() => {
+  return loggedWrite(ctx, 'patch', 'Group', () => {
     const current = load(ctx, id);
     checkIfMatch(ifMatch, current.version);
     const { resource, memberOps, changed } = applyPatch('Group', current.resource, body, { id });
@@ -171,16 +188,18 @@ export function patchGroup(
       attributesChanged || change.added.length || change.removed.length
         ? groups.updateGroup(ctx.db, current, resource, at)
         : current;
-    return { group, changed, ...change };
-  })();
+    const summary = { changed: changed.filter((c) => c !== 'members'), ...membersSummary(change.added, change.removed) };
+    return { result: { group, changed, ...change }, outcome: { resourceId: id, status: 204, summary, groupKey: groupKey(resource) } };
+  });
 }
 
 export function deleteGroup(ctx: ScimContext, id: string, ifMatch?: string): void {
-  ctx.db.transaction(() => {
+  loggedWrite(ctx, 'delete', 'Group', () => {
     const current = load(ctx, id);
     checkIfMatch(ifMatch, current.version);
     const at = now();
     groups.deleteGroup(ctx.db, current, at);
     projectGroupDeleted(ctx.db, ctx.connection, id, at);
-  })();
+    return { result: undefined, outcome: { resourceId: id, status: 204, summary: {}, groupKey: groupKey(current.resource) } };
+  });
 }

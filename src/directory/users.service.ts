@@ -7,6 +7,7 @@ import * as users from '../store/users.repo.js';
 import type { UserRecord } from '../store/users.repo.js';
 import { forgetUser, projectUser } from './access/projector.js';
 import { now, type ScimContext } from './context.js';
+import { activation, changedAttributes, loggedWrite, userKeys } from './sync-log.js';
 import { buildListQuery, type ListParams } from './query.js';
 
 export interface UserView {
@@ -54,50 +55,58 @@ export function createUser(ctx: ScimContext, body: unknown): UserView {
   // keeps no password at all: the safest secret is the one never stored.
   const { resource } = normalizeUser(body);
   const stored = withDefaults(resource);
-  return ctx.db.transaction(() => {
+  return loggedWrite(ctx, 'create', 'User', () => {
     const at = now();
     const user = users.insertUser(ctx.db, ctx.connection.id, stored, at);
     projectUser(ctx.db, ctx.connection, user.id, stored, at);
-    return { user, groups: [] };
-  })();
+    return {
+      result: { user, groups: [] },
+      outcome: { resourceId: user.id, status: 201, summary: { changed: Object.keys(stored).sort(), activation: activation(null, stored) }, ...userKeys(stored) },
+    };
+  });
 }
 
 export function replaceUser(ctx: ScimContext, id: string, body: unknown, ifMatch?: string): UserView {
   const { resource } = normalizeUser(body);
   const stored = withDefaults(resource);
-  return ctx.db.transaction(() => {
+  return loggedWrite(ctx, 'replace', 'User', () => {
     const current = load(ctx, id);
     checkIfMatch(ifMatch, current.version);
     const at = now();
     const user = users.updateUser(ctx.db, current, stored, at);
     projectUser(ctx.db, ctx.connection, id, stored, at);
-    return { user, groups: groupsOfMembers(ctx.db, [id]).get(id) ?? [] };
-  })();
+    const summary = { changed: changedAttributes(current.resource, stored), activation: activation(current.resource, stored) };
+    return { result: { user, groups: groupsOfMembers(ctx.db, [id]).get(id) ?? [] }, outcome: { resourceId: id, status: 200, summary, ...userKeys(stored) } };
+  });
 }
 
 export function patchUser(ctx: ScimContext, id: string, body: unknown, ifMatch?: string): UserView & { changed: string[] } {
-  return ctx.db.transaction(() => {
+  return loggedWrite(ctx, 'patch', 'User', () => {
     const current = load(ctx, id);
     checkIfMatch(ifMatch, current.version);
     const { resource, changed } = applyPatch('User', current.resource, body, { id });
     const groups = groupsOfMembers(ctx.db, [id]).get(id) ?? [];
     // Entra re-sends unchanged values every cycle; a PATCH that changes nothing writes nothing.
-    if (changed.length === 0) return { user: current, groups, changed };
+    if (changed.length === 0) {
+      return { result: { user: current, groups, changed }, outcome: { resourceId: id, status: 200, summary: { changed }, ...userKeys(current.resource) } };
+    }
     const stored = withDefaults(resource);
     const at = now();
     const user = users.updateUser(ctx.db, current, stored, at);
     projectUser(ctx.db, ctx.connection, id, stored, at);
-    return { user, groups, changed };
-  })();
+    const summary = { changed: changed.filter((c) => c !== 'password'), activation: activation(current.resource, stored) };
+    return { result: { user, groups, changed }, outcome: { resourceId: id, status: 200, summary, ...userKeys(stored) } };
+  });
 }
 
 export function deleteUser(ctx: ScimContext, id: string, ifMatch?: string): void {
-  ctx.db.transaction(() => {
+  loggedWrite(ctx, 'delete', 'User', () => {
     const current = load(ctx, id);
     checkIfMatch(ifMatch, current.version);
     const at = now();
     users.deleteUser(ctx.db, current);
     removeFromAllGroups(ctx.db, id, at);
     forgetUser(ctx.db, ctx.connection, id, at);
-  })();
+    return { result: undefined, outcome: { resourceId: id, status: 204, summary: {}, ...userKeys(current.resource) } };
+  });
 }

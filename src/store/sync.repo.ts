@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { addEffect, getCurrentLogId } from './sync-log.repo.js';
 
 export type EntityType = 'member' | 'group';
 export type MarkState = 'pending' | 'retrying' | 'parked' | 'awaiting_approval';
@@ -14,24 +15,30 @@ export interface SyncMark {
   markedAt: string;
   lastError: string | null;
   approved: number;
+  /** The sync-log entries whose changes this mark carries (JSON array of ids). */
+  logIds: string;
 }
 
 const SELECT = `SELECT organization_id AS organizationId, entity_type AS entityType, entity_id AS entityId,
   generation, state, attempts, next_attempt_at AS nextAttemptAt, marked_at AS markedAt, last_error AS lastError,
-  approved FROM sync_marks`;
+  approved, log_ids AS logIds FROM sync_marks`;
 
 /**
  * Marks an entity as needing a sync, in the caller's transaction. A new change makes a parked
  * or waiting mark pending again: the worker looks at the entity afresh.
  */
 export function markForSync(db: Db, organizationId: string, entityType: EntityType, entityId: string, now: string): void {
+  const logId = getCurrentLogId();
   db.prepare(
-    `INSERT INTO sync_marks (organization_id, entity_type, entity_id, next_attempt_at, marked_at)
-     VALUES (?, ?, ?, ?, ?)
+    `INSERT INTO sync_marks (organization_id, entity_type, entity_id, next_attempt_at, marked_at, log_ids)
+     VALUES (@org, @type, @id, @now, @now, CASE WHEN @log IS NULL THEN '[]' ELSE json_array(@log) END)
      ON CONFLICT (organization_id, entity_type, entity_id) DO UPDATE SET
        generation = generation + 1, state = 'pending', attempts = 0, approved = 0,
-       next_attempt_at = excluded.next_attempt_at`,
-  ).run(organizationId, entityType, entityId, now, now);
+       next_attempt_at = excluded.next_attempt_at,
+       log_ids = CASE WHEN @log IS NULL THEN log_ids ELSE json_insert(log_ids, '$[#]', @log) END`,
+  ).run({ org: organizationId, type: entityType, id: entityId, now, log: logId });
+  // The sync log shows what each SCIM request caused downstream.
+  if (logId !== null) addEffect(db, logId, entityType, entityId);
 }
 
 /** Marks that are due, oldest first. Groups after members, so that members exist remotely first. */
@@ -184,11 +191,21 @@ export interface DeliveryRecord {
   durationMs: number;
 }
 
-export function recordDelivery(db: Db, d: DeliveryRecord): void {
-  db.prepare(
-    `INSERT INTO deliveries (organization_id, entity_type, entity_id, method, path, status, outcome, detail, started_at, duration_ms)
-     VALUES (@organizationId, @entityType, @entityId, @method, @path, @status, @outcome, @detail, @startedAt, @durationMs)`,
-  ).run(d);
+/** Records a call, linked to the sync-log entries that caused it. */
+export function recordDelivery(db: Db, d: DeliveryRecord, logIds: number[] = []): void {
+  const id = db
+    .prepare(
+      `INSERT INTO deliveries (organization_id, entity_type, entity_id, method, path, status, outcome, detail, started_at, duration_ms)
+       VALUES (@organizationId, @entityType, @entityId, @method, @path, @status, @outcome, @detail, @startedAt, @durationMs)`,
+    )
+    .run(d).lastInsertRowid;
+  const link = db.prepare('INSERT OR IGNORE INTO delivery_logs (delivery_id, log_id) VALUES (?, ?)');
+  for (const logId of logIds) link.run(id, logId);
+}
+
+/** Deliveries are kept as long as the sync log that points at them. */
+export function pruneDeliveries(db: Db, before: string): number {
+  return db.prepare('DELETE FROM deliveries WHERE started_at < ?').run(before).changes;
 }
 
 export function recentDeliveries(db: Db, organizationId: string, limit: number): (DeliveryRecord & { id: number })[] {

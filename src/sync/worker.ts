@@ -195,6 +195,7 @@ export class SyncWorker {
   private io(resolved: ResolvedTarget, mark: SyncMark): SyncIo {
     const db = this.db;
     const orgId = mark.organizationId;
+    const logIds = JSON.parse(mark.logIds) as number[];
     const http = resolved.http((call) =>
       sync.recordDelivery(db, {
         organizationId: orgId,
@@ -207,7 +208,7 @@ export class SyncWorker {
         detail: call.detail,
         startedAt: call.startedAt,
         durationMs: call.durationMs,
-      }),
+      }, logIds),
     );
     return {
       organizationId: orgId,
@@ -229,7 +230,7 @@ export class SyncWorker {
           detail,
           startedAt: new Date().toISOString(),
           durationMs: 0,
-        }),
+        }, logIds),
     };
   }
 

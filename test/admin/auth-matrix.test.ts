@@ -15,6 +15,8 @@ interface Ids {
   member: string;
   /** An ADMIN who is not in the group. */
   admin: string;
+  /** A sync-log entry (of a SCIM write). */
+  log: string;
 }
 
 let inviteSeq = 0;
@@ -49,11 +51,15 @@ const ROUTES: { route: string; scope: 'view' | 'manage'; ok: number; body?: (ids
     body: () => ({ invites: [{ email: `matrix-${++inviteSeq}@example.com`, role: 'MEMBER' }] }),
   },
   { route: 'GET /api/deliveries', scope: 'view', ok: 200 },
+  { route: 'GET /api/sync-logs', scope: 'view', ok: 200 },
+  { route: 'GET /api/sync-logs/export', scope: 'view', ok: 200 },
+  { route: 'GET /api/sync-logs/:id', scope: 'view', ok: 200 },
   { route: 'POST /api/deliveries/approve', scope: 'manage', ok: 200 },
   // The seed's invites mark the members for sync (no worker runs in the harness), so each has a delivery.
   { route: 'POST /api/deliveries/:entityType/:entityId/retry', scope: 'manage', ok: 204 },
   { route: 'POST /api/deliveries/:entityType/:entityId/approve', scope: 'manage', ok: 204 },
   { route: 'DELETE /api/deliveries/:entityType/:entityId', scope: 'manage', ok: 204 },
+  { route: 'GET /api/connections', scope: 'view', ok: 200 },
 ];
 
 /** Routes whose path names one of the organization's resources. */
@@ -62,6 +68,7 @@ const namesAResource = (route: string) => route.includes(':');
 async function call(h: Harness, route: (typeof ROUTES)[number], ids: Ids, token: string | null): Promise<HarnessResponse> {
   const [method, template] = route.route.split(' ') as [string, string];
   const path = template
+    .replace(/^\/api\/sync-logs\/:id$/, `/api/sync-logs/${ids.log}`)
     .replace(':id', ids.group)
     .replace(':userId', ids.member)
     .replace(':bindingId', ids.binding)
@@ -93,7 +100,9 @@ async function seed(h: Harness): Promise<Ids> {
   });
   expect(group.status, group.text).toBe(201);
   const bindings = await api('GET', `/api/groups/${group.body.id}/bindings`);
-  return { group: group.body.id, binding: bindings.body.data[0].id, member, admin };
+  expect((await h.request('POST', '/scim/v2/Users', { body: { userName: 'matrix.scim@example.com' } })).status).toBe(201);
+  const log = (await api('GET', '/api/sync-logs?limit=1')).body.data[0].id;
+  return { group: group.body.id, binding: bindings.body.data[0].id, member, admin, log: String(log) };
 }
 
 const expectError = (res: HarnessResponse, status: number, code: string) => {
@@ -169,7 +178,9 @@ describe('callers that are refused, or limited, on every route', () => {
         it("another organization's key → its own organization only", async () => {
           const res = await call(h, route, ids, keys.other);
           expect(res.status, res.text).toBe(route.ok);
-          for (const value of [...Object.values(ids), 'matrix.admin@example.com', 'Matrix"']) {
+          // The log id is a small number that any text may contain: its isolation is the 404 above.
+          const { log: _log, ...named } = ids;
+          for (const value of [...Object.values(named), 'matrix.admin@example.com', 'matrix.scim@example.com', 'Matrix"']) {
             expect(res.text).not.toContain(value);
           }
         });

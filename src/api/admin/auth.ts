@@ -1,15 +1,23 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { AccessError } from '../../directory/access/errors.js';
 import type { AdminContext } from '../../directory/access/types.js';
+import { consoleSession } from '../../console/sessions.js';
 import { authenticateAdminKey, type AdminScope } from '../../store/admin-keys.repo.js';
 import type { AppEnv } from '../env.js';
 
 /**
- * Resolves `Authorization: Bearer <admin key>` to the organization and scopes of a live key.
+ * Resolves `Authorization: Bearer <admin key>` (or a console session) to the organization and scopes of a live key.
  * A missing, unknown or revoked key is 401; every later step sees only that organization.
  */
 export const adminAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
+  // Without a key, the admin console's session cookie (src/console/sessions.ts) may stand in.
+  const session = match ? null : consoleSession(c);
+  if (session) {
+    c.set('admin', session);
+    await next();
+    return;
+  }
   if (!match) throw new AccessError('unauthorized', 'An admin key is required: send Authorization: Bearer <key>.');
   const key = authenticateAdminKey(c.get('deps').db, match[1]!);
   if (!key) throw new AccessError('unauthorized', 'The admin key is not valid: it is unknown or has been revoked.');

@@ -7,7 +7,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../env.js';
 import { adminAuth } from './auth.js';
+import { connectionsRoutes } from './connections.routes.js';
 import { deliveriesRoutes } from './deliveries.routes.js';
+import { syncLogsRoutes } from './sync-logs.routes.js';
 import { groupsRoutes } from './groups.routes.js';
 import { invitesRoutes } from './invites.routes.js';
 import { membersRoutes } from './members.routes.js';
@@ -68,5 +70,7 @@ export function adminRoutes(): OpenAPIHono<AppEnv> {
   app.route('/', membersRoutes());
   app.route('/', invitesRoutes());
   app.route('/', deliveriesRoutes());
+  app.route('/', connectionsRoutes());
+  app.route('/', syncLogsRoutes());
   return app;
 }

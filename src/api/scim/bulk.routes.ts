@@ -111,6 +111,8 @@ function runBulk(c: Context<AppEnv>, ops: BulkOperation[], failOnErrors: number)
   const execute = (i: number): void => {
     if (results.has(i) || errors >= failOnErrors) return;
     const op = ops[i]!;
+    // Each operation is logged as its own write, under the Bulk request's id.
+    const opCtx = { ...ctx, ...(ctx.log ? { log: { ...ctx.log, method: op.method, path: `/scim/v2${op.path.startsWith('/') ? '' : '/'}${op.path}`, written: false } } : {}) };
     const result: BulkResult = { method: op.method, status: '' };
     if (op.bulkId) result.bulkId = op.bulkId;
     running.add(i);
@@ -129,22 +131,22 @@ function runBulk(c: Context<AppEnv>, ops: BulkOperation[], failOnErrors: number)
       let state;
       switch (op.method) {
         case 'POST':
-          state = resource.state(resource.create(ctx, data) as never);
+          state = resource.state(resource.create(opCtx, data) as never);
           ids.set(op.bulkId!, state.id);
           result.status = '201';
           break;
         case 'PUT':
-          state = resource.state(resource.replace(ctx, id!, data, op.version) as never);
+          state = resource.state(resource.replace(opCtx, id!, data, op.version) as never);
           result.status = '200';
           break;
         case 'PATCH': {
-          resource.patch(ctx, id!, data, op.version, false);
-          state = resource.state(resource.get(ctx, id!, false) as never);
+          resource.patch(opCtx, id!, data, op.version, false);
+          state = resource.state(resource.get(opCtx, id!, false) as never);
           result.status = '200';
           break;
         }
         case 'DELETE':
-          resource.remove(ctx, id!, op.version);
+          resource.remove(opCtx, id!, op.version);
           result.status = '204';
           result.location = location(baseUrl, resource.kind, id!);
           break;

@@ -66,7 +66,7 @@ export function baseUrlOf(c: Context<AppEnv>): string {
 }
 
 export function scimContext(c: Context<AppEnv>): ScimContext {
-  return { db: c.get('deps').db, connection: c.get('connection') };
+  return { db: c.get('deps').db, connection: c.get('connection'), log: c.get('log') };
 }
 
 /** Query parameter names compared case-insensitively: clients vary (`excludedattributes`). */

@@ -1,0 +1,463 @@
+/**
+ * The checks behind `GET /readyz` and `scim-bridge doctor`: is the database writable and
+ * migrated, is the sync backlog within bounds, do the targets' credentials still work, and when
+ * did each IdP last call. Each check is one entry `{name, status, detail, fix?, ...}`.
+ *
+ * Readiness fails (503) only for what makes the bridge itself unfit to take IdP writes or to
+ * deliver them: the database, the migrations, a backlog over its fail threshold, and target
+ * credentials the application refuses (401/403) or that are missing. An unreachable or erroring
+ * application is a warning (sync retries, the IdP is answered from SQLite regardless), and an
+ * idle IdP is never the bridge's fault. The doctor is stricter about targets (it is asked
+ * "will this work now"), and gentler about migrations the next start applies by itself.
+ *
+ * The few queries below are health-only reads (and one rolled-back write); they are kept here,
+ * beside the checks that interpret them.
+ */
+import { appliedMigration, deliveryCountsSince, marksByState, maxDeliveryId, organizationIds, probeWrite } from '../store/health.repo.js';
+import type { Config } from '../config.js';
+import { DEFAULT_ORGANIZATION_ID, listConnections, listTokens } from '../store/connections.repo.js';
+import { LATEST_MIGRATION, type Db } from '../store/db.js';
+import type { MarkState } from '../store/sync.repo.js';
+import { listTargets, type TargetRow } from '../store/targets.repo.js';
+import type { ResolvedTarget } from '../sync/worker.js';
+import { TargetError } from '../targets/errors.js';
+import { createTargetResolver } from '../targets/registry.js';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+export interface Check {
+  name: string;
+  status: CheckStatus;
+  detail: string;
+  /** What to do about it, for a person; present on warn and fail. */
+  fix?: string;
+  [field: string]: unknown;
+}
+
+export interface Report {
+  status: 'ok' | 'fail';
+  checks: Check[];
+}
+
+/** `readiness` for /readyz; `doctor` for the CLI (see the module comment for the differences). */
+export type Mode = 'readiness' | 'doctor';
+
+export const DEFAULT_BACKLOG_MAX = 10_000;
+export const DEFAULT_BACKLOG_MAX_AGE_SECONDS = 30 * 60;
+/** An IdP silent for longer than this is worth a look (Entra runs a cycle every ~40 minutes). */
+export const CONNECTION_IDLE_WARN_MS = 24 * 3600_000;
+/** A credential probe's answer is reused this long, so a probe storm never reaches the target. */
+export const PROBE_TTL_MS = 30_000;
+/** /readyz waits at most this long for the target (orchestrators time probes out quickly). */
+export const PROBE_TIMEOUT_MS = 2_500;
+
+export const overall = (checks: Check[]): Report['status'] => (checks.some((c) => c.status === 'fail') ? 'fail' : 'ok');
+
+/** Runs a check; an exception becomes a check with `onError` status and the error's message. */
+export function guarded(name: string, onError: CheckStatus, fix: string, fn: () => Check | Check[]): Check[] {
+  try {
+    const out = fn();
+    return Array.isArray(out) ? out : [out];
+  } catch (err) {
+    return [{ name, status: onError, detail: `the check could not run: ${err instanceof Error ? err.message : String(err)}`, fix }];
+  }
+}
+
+/** "42 s", "5 min", "3 h", "2 days". */
+export function ago(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 120) return `${s} s`;
+  if (s < 2 * 3600) return `${Math.round(s / 60)} min`;
+  if (s < 2 * 86_400) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86_400)} days`;
+}
+
+// ---- database ---------------------------------------------------------------------------------
+
+/** A write in a transaction that is rolled back: proves the file is writable and the lock obtainable. */
+export function checkDatabase(db: Db): Check {
+  const fix =
+    'Make DATA_DIR a writable volume with free space, and make sure no other process keeps the database locked ' +
+    '(a long-running `scim-bridge` command or a backup tool).';
+  try {
+    // Wait a little for another writer, not the 5 s a write may: a readiness probe must answer.
+    probeWrite(db, 1000);
+    return { name: 'database', status: 'ok', detail: 'a write in a rolled-back transaction succeeded' };
+  } catch (err) {
+    return { name: 'database', status: 'fail', detail: `the database is not writable: ${(err as Error).message}`, fix };
+  }
+}
+
+export function checkMigrations(db: Db, mode: Mode): Check {
+  const applied = appliedMigration(db);
+  const base = { name: 'migrations', applied, latest: LATEST_MIGRATION };
+  if (applied === LATEST_MIGRATION) {
+    return { ...base, status: 'ok', detail: `migration ${applied} of ${LATEST_MIGRATION} applied` };
+  }
+  if (applied !== null && applied > LATEST_MIGRATION) {
+    return {
+      ...base,
+      status: 'fail',
+      detail: `the database is at migration ${applied}, newer than this build knows (${LATEST_MIGRATION})`,
+      fix: 'Run the newer build that migrated this database, or restore a backup taken before the upgrade.',
+    };
+  }
+  const detail = applied === null ? 'the database was never migrated' : `migration ${applied} of ${LATEST_MIGRATION} applied`;
+  return mode === 'doctor'
+    ? { ...base, status: 'warn', detail, fix: 'The next start applies the missing migrations; to apply them now run `scim-bridge migrate`.' }
+    : { ...base, status: 'fail', detail, fix: 'Restart the bridge (it migrates at start) or run `scim-bridge migrate`.' };
+}
+
+// ---- sync backlog -----------------------------------------------------------------------------
+
+export interface BacklogThresholds {
+  warnCount: number;
+  failCount: number;
+  warnAgeSeconds: number;
+  failAgeSeconds: number;
+}
+
+/**
+ * READY_BACKLOG_MAX and READY_BACKLOG_MAX_AGE_SECONDS are the fail thresholds; warnings start at
+ * a tenth of the count and a sixth of the age (defaults: 1,000 / 10,000 marks, 5 / 30 minutes).
+ */
+export function backlogThresholds(config: Pick<Config, 'READY_BACKLOG_MAX' | 'READY_BACKLOG_MAX_AGE_SECONDS'>): BacklogThresholds {
+  const failCount = config.READY_BACKLOG_MAX ?? DEFAULT_BACKLOG_MAX;
+  const failAgeSeconds = config.READY_BACKLOG_MAX_AGE_SECONDS ?? DEFAULT_BACKLOG_MAX_AGE_SECONDS;
+  return {
+    warnCount: Math.max(1, Math.floor(failCount / 10)),
+    failCount,
+    warnAgeSeconds: Math.max(1, Math.floor(failAgeSeconds / 6)),
+    failAgeSeconds,
+  };
+}
+
+export const MARK_STATES: readonly MarkState[] = ['pending', 'retrying', 'parked', 'awaiting_approval'];
+
+/** Marks per state, with the oldest `marked_at` of each (one pass over sync_marks). */
+export function backlogByState(db: Db): Record<MarkState, { count: number; oldest: string | null }> {
+  const out = Object.fromEntries(MARK_STATES.map((s) => [s, { count: 0, oldest: null }])) as Record<
+    MarkState,
+    { count: number; oldest: string | null }
+  >;
+  const rows = marksByState(db) as { state: MarkState; count: number; oldest: string | null }[];
+  for (const r of rows) out[r.state] = { count: r.count, oldest: r.oldest };
+  return out;
+}
+
+const ageSeconds = (iso: string | null, nowMs: number) => (iso ? Math.max(0, Math.round((nowMs - Date.parse(iso)) / 1000)) : 0);
+
+/**
+ * The deliveries the worker is expected to make progress on (pending and retrying) against the
+ * thresholds. Parked deliveries and removals held for approval wait for an admin, not for the
+ * worker: they are a warning, never a failure (a restart would not fix them).
+ */
+export function checkBacklog(db: Db, t: BacklogThresholds, nowMs = Date.now()): Check {
+  const states = backlogByState(db);
+  const count = states.pending.count + states.retrying.count;
+  const oldest = [states.pending.oldest, states.retrying.oldest].filter((o): o is string => o !== null).sort()[0] ?? null;
+  const age = ageSeconds(oldest, nowMs);
+  const parked = states.parked.count;
+  const held = states.awaiting_approval.count;
+  const fields = {
+    name: 'sync_backlog',
+    count,
+    oldestAgeSeconds: age,
+    retrying: states.retrying.count,
+    parked,
+    awaitingApproval: held,
+    thresholds: t,
+  };
+  const parts = [
+    count === 0 ? 'no delivery waiting' : `${count} ${count === 1 ? 'delivery' : 'deliveries'} waiting, the oldest for ${ago(age * 1000)}`,
+  ];
+  if (states.retrying.count) parts.push(`${states.retrying.count} of them retrying`);
+  if (parked) parts.push(`${parked} parked`);
+  if (held) parts.push(`${held} removals held for approval`);
+  const detail = parts.join('; ');
+  const over = count > t.failCount || age > t.failAgeSeconds;
+  const high = count > t.warnCount || age > t.warnAgeSeconds;
+  const limits =
+    `(warn above ${t.warnCount} or ${ago(t.warnAgeSeconds * 1000)}, fail above ${t.failCount} or ${ago(t.failAgeSeconds * 1000)}; ` +
+    'READY_BACKLOG_MAX and READY_BACKLOG_MAX_AGE_SECONDS)';
+  const behind =
+    'Sync is not keeping up: look at the target check and at `scim-bridge deliveries list` (GET /api/deliveries) for the errors; ' +
+    'the backlog drains once the application answers.';
+  if (over) return { ...fields, status: 'fail', detail: `${detail} ${limits}`, fix: behind };
+  if (high) return { ...fields, status: 'warn', detail: `${detail} ${limits}`, fix: behind };
+  if (parked || held) {
+    return {
+      ...fields,
+      status: 'warn',
+      detail,
+      fix: 'Parked deliveries and held removals wait for an admin: `scim-bridge deliveries list`, then retry, approve or drop them.',
+    };
+  }
+  return { ...fields, status: 'ok', detail };
+}
+
+// ---- connections ------------------------------------------------------------------------------
+
+/** When each connection's IdP last called. Informational: `ok` or `warn`, never `fail`. */
+export function checkConnections(db: Db, nowMs = Date.now()): Check[] {
+  const orgs = organizationIds(db);
+  const checks: Check[] = [];
+  for (const organizationId of orgs) {
+    for (const c of listConnections(db, organizationId)) {
+      const liveTokens = listTokens(db, c.id).filter((t) => !t.revokedAt).length;
+      const name = organizationId === DEFAULT_ORGANIZATION_ID ? `connection:${c.source}` : `connection:${organizationId}/${c.source}`;
+      const fields = { name, organizationId, source: c.source, createdAt: c.createdAt, lastUsedAt: c.lastUsedAt, liveTokens };
+      if (liveTokens === 0) {
+        checks.push({
+          ...fields,
+          status: 'warn',
+          detail: 'the connection has no live token: its IdP cannot authenticate',
+          fix: `Give the IdP a new token: \`scim-bridge connections rotate ${c.source}\` (or set it in BRIDGE_CONNECTIONS), then paste it into the IdP's SCIM settings.`,
+        });
+      } else if (!c.lastUsedAt) {
+        checks.push({
+          ...fields,
+          status: 'warn',
+          detail: 'the IdP has not called yet',
+          fix: "Set the IdP's SCIM base URL to https://<this bridge>/scim/v2 with this connection's token, and start provisioning.",
+        });
+      } else if (nowMs - Date.parse(c.lastUsedAt) > CONNECTION_IDLE_WARN_MS) {
+        checks.push({
+          ...fields,
+          status: 'warn',
+          detail: `the IdP last called ${ago(nowMs - Date.parse(c.lastUsedAt))} ago`,
+          fix: "If changes were expected, look at the IdP's provisioning status (Entra quarantines an app after repeated errors; Okta calls only when something changes).",
+        });
+      } else {
+        checks.push({ ...fields, status: 'ok', detail: `the IdP last called ${ago(nowMs - Date.parse(c.lastUsedAt))} ago` });
+      }
+    }
+  }
+  if (checks.length === 0) {
+    checks.push({
+      name: 'connections',
+      status: 'warn',
+      detail: 'no SCIM connection exists: no IdP can push',
+      fix: 'Create one with BRIDGE_CONNECTIONS="okta:<token>" or `scim-bridge connections create okta`.',
+    });
+  }
+  return checks;
+}
+
+// ---- targets ----------------------------------------------------------------------------------
+
+/**
+ * What a credential probe found: `refused` (401/403), `missing` (no URL or no key configured),
+ * `unreachable` (network error, timeout, 408, 429, 5xx) or `rejected` (another answer).
+ */
+export type CredentialResult = 'ok' | 'refused' | 'missing' | 'unreachable' | 'rejected';
+
+export interface ProbeOutcome {
+  result: CredentialResult;
+  detail: string;
+  status: number | null;
+  checkedAt: string;
+}
+
+/** The environment a target's key is read from: the process's, with the parsed TARGET_API_KEY. */
+export function targetEnv(config: Pick<Config, 'TARGET_API_KEY'>, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return config.TARGET_API_KEY ? { ...env, TARGET_API_KEY: config.TARGET_API_KEY } : env;
+}
+
+/** One real call (the target's own `checkCredentials`), classified; never throws. */
+export async function probeCredentials(row: TargetRow, resolved: ResolvedTarget | null, env: NodeJS.ProcessEnv): Promise<ProbeOutcome> {
+  const checkedAt = new Date().toISOString();
+  if (!resolved || !row.url) return { result: 'missing', status: null, checkedAt, detail: 'no URL is configured' };
+  if (row.apiKeyEnv && !env[row.apiKeyEnv]) {
+    return { result: 'missing', status: null, checkedAt, detail: `no API key: ${row.apiKeyEnv} is not set` };
+  }
+  try {
+    await resolved.target.checkCredentials(resolved.http(() => {}));
+    return { result: 'ok', status: null, checkedAt, detail: 'credentials accepted' };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!(err instanceof TargetError)) return { result: 'rejected', status: null, checkedAt, detail: message };
+    const result: CredentialResult =
+      err.status === 401 || err.status === 403 ? 'refused' : err.retryable ? 'unreachable' : 'rejected';
+    return { result, status: err.status, checkedAt, detail: message };
+  }
+}
+
+/**
+ * Probe answers shared between requests: fresh for `ttlMs`; after that the last answer is still
+ * given (for up to five times as long) while one new probe runs in the background, so neither a
+ * probe storm nor a slow application makes /readyz slow or reaches the application more than
+ * once per `ttlMs`. Concurrent callers of a cold entry share one probe.
+ */
+export class CredentialCache {
+  private readonly entries = new Map<string, { value?: ProbeOutcome; at: number; inflight?: Promise<ProbeOutcome> }>();
+
+  constructor(private readonly ttlMs = PROBE_TTL_MS) {}
+
+  get(key: string, probe: () => Promise<ProbeOutcome>, nowMs = Date.now()): Promise<ProbeOutcome> {
+    let entry = this.entries.get(key);
+    if (!entry) this.entries.set(key, (entry = { at: 0 }));
+    const e = entry;
+    const age = nowMs - e.at;
+    if (e.value && age < this.ttlMs) return Promise.resolve(e.value);
+    e.inflight ??= probe()
+      .then((value) => {
+        e.value = value;
+        e.at = Date.now();
+        return value;
+      })
+      .finally(() => {
+        e.inflight = undefined;
+      });
+    if (e.value && age < 5 * this.ttlMs) return Promise.resolve(e.value);
+    return e.inflight;
+  }
+}
+
+/** Emails in an application's error message are not for an unauthenticated endpoint. */
+export function maskEmails(text: string): string {
+  return text.replace(/[^\s@"'<>(),;:[\]]+@[^\s@"'<>(),;:[\]]+\.[A-Za-z]{2,}/g, '[email]');
+}
+
+/** `target:<organization>`: credentials (probed), last successful call and last error. */
+export function targetCheck(row: TargetRow, probe: ProbeOutcome, mode: Mode): Check {
+  const keyVar = row.apiKeyEnv ?? 'TARGET_API_KEY';
+  const lastError = row.lastError ? maskEmails(row.lastError).slice(0, 500) : null;
+  const fields = {
+    name: `target:${row.organizationId}`,
+    organizationId: row.organizationId,
+    kind: row.kind,
+    ...(mode === 'doctor' ? { url: row.url } : {}),
+    credentials: probe.result,
+    credentialsCheckedAt: probe.checkedAt,
+    lastSuccessAt: row.lastSuccessAt,
+    lastFailureAt: row.lastFailureAt,
+    lastError,
+  };
+  const calls = `last successful call: ${row.lastSuccessAt ?? 'never'}${lastError ? `; last error: ${lastError}` : ''}`;
+  const detail = (what: string) => `${row.kind}: ${what}; ${calls}`;
+  // The probe's own message carries the URL path; on /readyz the reason is enough.
+  const reason = mode === 'doctor' ? probe.detail : probe.status ? `the application answered ${probe.status}` : probe.detail;
+  switch (probe.result) {
+    case 'ok': {
+      const lastFailed = row.lastFailureAt !== null && (row.lastSuccessAt === null || row.lastFailureAt > row.lastSuccessAt);
+      if (!lastFailed) return { ...fields, status: 'ok', detail: detail('credentials accepted') };
+      return {
+        ...fields,
+        status: 'warn',
+        detail: detail('credentials accepted, but the last delivery failed'),
+        fix: 'See the failing deliveries with `scim-bridge deliveries list` (GET /api/deliveries); parked ones need an admin.',
+      };
+    }
+    case 'refused':
+      return {
+        ...fields,
+        status: 'fail',
+        detail: detail(`the application refused the API key (${reason})`),
+        fix:
+          `Set ${keyVar} to a valid key (LangWatch: an organization key with organization:manage; ` +
+          "LangSmith: an Organization Admin's personal key and the right TARGET_ORGANIZATION_ID) and restart the bridge.",
+      };
+    case 'missing':
+      return {
+        ...fields,
+        status: 'fail',
+        detail: detail(reason),
+        fix: `Set TARGET_URL and ${keyVar} for TARGET=${row.kind}, then restart the bridge.`,
+      };
+    case 'unreachable':
+      return {
+        ...fields,
+        status: mode === 'doctor' ? 'fail' : 'warn',
+        detail: detail(`the application could not be reached (${reason})`),
+        fix:
+          `Check that TARGET_URL${mode === 'doctor' ? ` (${row.url})` : ''} is right and that the application is up and ` +
+          'reachable from the bridge; deliveries are retried meanwhile.',
+      };
+    case 'rejected':
+      return {
+        ...fields,
+        status: mode === 'doctor' ? 'fail' : 'warn',
+        detail: detail(`the credential check failed (${reason})`),
+        fix: "Check that TARGET_URL is the application's base URL (not a page or a sub-path) and that its plan allows API access.",
+      };
+  }
+}
+
+/** Targets other than the embedded one, each probed through `probe` (cached or not). */
+export async function checkTargets(
+  rows: TargetRow[],
+  resolve: (organizationId: string) => ResolvedTarget | null,
+  probe: (row: TargetRow, run: () => Promise<ProbeOutcome>) => Promise<ProbeOutcome>,
+  env: NodeJS.ProcessEnv,
+  mode: Mode,
+): Promise<Check[]> {
+  const remote = rows.filter((r) => r.kind !== 'embedded');
+  const outcomes = await Promise.all(remote.map((r) => probe(r, () => probeCredentials(r, resolve(r.organizationId), env))));
+  return remote.map((r, i) => targetCheck(r, outcomes[i]!, mode));
+}
+
+// ---- /readyz ----------------------------------------------------------------------------------
+
+/** Every readiness check over the running bridge's database and targets. */
+export async function readiness(
+  deps: { db: Db; config: Config },
+  cache: CredentialCache,
+  env: NodeJS.ProcessEnv = process.env,
+  nowMs = Date.now(),
+): Promise<Report> {
+  const { db, config } = deps;
+  const checks: Check[] = [
+    checkDatabase(db),
+    ...guarded('migrations', 'fail', 'Run `scim-bridge migrate`.', () => checkMigrations(db, 'readiness')),
+    ...guarded('sync_backlog', 'fail', 'See the database and migrations checks.', () => checkBacklog(db, backlogThresholds(config), nowMs)),
+  ];
+  const keys = targetEnv(config, env);
+  try {
+    const resolve = createTargetResolver(db, keys, { timeoutMs: PROBE_TIMEOUT_MS });
+    checks.push(
+      ...(await checkTargets(
+        listTargets(db),
+        resolve,
+        (row, run) => cache.get(`${row.organizationId}\u0000${row.kind}\u0000${row.url ?? ''}\u0000${row.apiKeyEnv ?? ''}`, run, nowMs),
+        keys,
+        'readiness',
+      )),
+    );
+  } catch (err) {
+    checks.push({
+      name: 'targets',
+      status: 'warn',
+      detail: `the targets could not be read: ${(err as Error).message}`,
+      fix: 'See the database and migrations checks.',
+    });
+  }
+  checks.push(...guarded('connections', 'warn', 'See the database and migrations checks.', () => checkConnections(db, nowMs)));
+  return { status: overall(checks), checks };
+}
+
+// ---- metrics from the database ----------------------------------------------------------------
+
+export const DELIVERY_OUTCOMES = ['ok', 'retry', 'parked', 'drift'] as const;
+
+/**
+ * Deliveries by outcome, counted from the deliveries table: all rows at the first read, then
+ * only the rows added since (by id), so a scrape stays cheap however long the table is and the
+ * counts never go down when old rows are pruned.
+ */
+export class DeliveryTotals {
+  private lastId = 0;
+  private readonly counts = new Map<string, number>(DELIVERY_OUTCOMES.map((o) => [o, 0]));
+
+  read(db: Db): Map<string, number> {
+    const maxId = maxDeliveryId(db);
+    // Ids restart from 1 only when pruning emptied the table: every row there now is new.
+    if (maxId < this.lastId) this.lastId = 0;
+    const rows = deliveryCountsSince(db, this.lastId);
+    for (const r of rows) {
+      this.counts.set(r.outcome, (this.counts.get(r.outcome) ?? 0) + r.n);
+      this.lastId = Math.max(this.lastId, r.last);
+    }
+    return this.counts;
+  }
+}

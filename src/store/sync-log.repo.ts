@@ -1,0 +1,177 @@
+import { fold } from '../scim/fold.js';
+import type { Db } from './db.js';
+
+export interface LogSummary {
+  changed?: string[];
+  membersAdded?: string[];
+  membersRemoved?: string[];
+  /** Counts when the id lists were cut (a replace of 50,000 members is logged, not listed). */
+  membersAddedCount?: number;
+  membersRemovedCount?: number;
+  activation?: 'activated' | 'deactivated' | null;
+  operations?: number;
+}
+
+export interface LogEntry {
+  at: string;
+  organizationId: string;
+  connectionId: string | null;
+  source: string | null;
+  requestId: string;
+  method: string;
+  path: string;
+  resourceType: string | null;
+  resourceId: string | null;
+  action: string;
+  status: number;
+  scimType: string | null;
+  outcome: 'success' | 'failed';
+  durationMs: number | null;
+  userAgent: string | null;
+  userKey: string | null;
+  emailKey: string | null;
+  groupKey: string | null;
+  summary: LogSummary;
+}
+
+export interface LogRow extends Omit<LogEntry, 'userKey' | 'emailKey' | 'groupKey'> {
+  id: number;
+}
+
+/**
+ * The log entry of the SCIM write whose transaction is running now. better-sqlite3
+ * transactions are synchronous, so nothing else runs between setting and clearing it: every
+ * mark made inside the transaction is linked to this entry without threading its id through
+ * every layer.
+ */
+let currentLogId: number | null = null;
+export const getCurrentLogId = () => currentLogId;
+export function setCurrentLogId(id: number | null): void {
+  currentLogId = id;
+}
+
+export function insertLog(db: Db, e: LogEntry): number {
+  return Number(
+    db
+      .prepare(
+        `INSERT INTO sync_log (at, organization_id, connection_id, source, request_id, method, path, resource_type, resource_id,
+           action, status, scim_type, outcome, duration_ms, user_agent, user_key, email_key, group_key, summary)
+         VALUES (@at, @organizationId, @connectionId, @source, @requestId, @method, @path, @resourceType, @resourceId,
+           @action, @status, @scimType, @outcome, @durationMs, @userAgent, @userKey, @emailKey, @groupKey, @summary)`,
+      )
+      .run({ ...e, summary: JSON.stringify(e.summary) }).lastInsertRowid,
+  );
+}
+
+export function completeLog(
+  db: Db,
+  id: number,
+  c: Pick<LogEntry, 'resourceId' | 'status' | 'summary' | 'userKey' | 'emailKey' | 'groupKey' | 'durationMs'>,
+): void {
+  db.prepare(
+    `UPDATE sync_log SET resource_id = coalesce(@resourceId, resource_id), status = @status, summary = @summary,
+       user_key = coalesce(@userKey, user_key), email_key = coalesce(@emailKey, email_key),
+       group_key = coalesce(@groupKey, group_key), duration_ms = @durationMs
+     WHERE id = @id`,
+  ).run({ ...c, summary: JSON.stringify(c.summary), id });
+}
+
+export function addEffect(db: Db, logId: number, entityType: string, entityId: string): void {
+  db.prepare('INSERT OR IGNORE INTO sync_log_effects (log_id, entity_type, entity_id) VALUES (?, ?, ?)').run(logId, entityType, entityId);
+}
+
+export interface LogFilters {
+  source?: string;
+  connectionId?: string;
+  resourceType?: string;
+  resourceId?: string;
+  /** A userName or email, compared case-insensitively. */
+  user?: string;
+  /** A group id, or its displayName (case-insensitive). */
+  group?: string;
+  outcome?: 'success' | 'failed' | 'pending';
+  from?: string;
+  to?: string;
+  /** Text in the path. */
+  q?: string;
+}
+
+const PENDING = `EXISTS (SELECT 1 FROM sync_log_effects e JOIN sync_marks m
+  ON m.organization_id = l.organization_id AND m.entity_type = e.entity_type AND m.entity_id = e.entity_id
+  WHERE e.log_id = l.id)`;
+
+function where(organizationId: string, f: LogFilters): { sql: string; params: unknown[] } {
+  const clauses = ['l.organization_id = ?'];
+  const params: unknown[] = [organizationId];
+  const add = (sql: string, ...values: unknown[]) => {
+    clauses.push(sql);
+    params.push(...values);
+  };
+  if (f.source) add('l.source = ?', f.source);
+  if (f.connectionId) add('l.connection_id = ?', f.connectionId);
+  if (f.resourceType) add('l.resource_type = ?', f.resourceType);
+  if (f.resourceId) add('l.resource_id = ?', f.resourceId);
+  if (f.user) add('(l.user_key = ? OR l.email_key = ?)', fold(f.user), fold(f.user));
+  if (f.group) add('(l.resource_id = ? OR l.group_key = ?)', f.group, fold(f.group));
+  if (f.outcome === 'pending') add(PENDING);
+  else if (f.outcome) add('l.outcome = ?', f.outcome);
+  if (f.from) add('l.at >= ?', f.from);
+  if (f.to) add('l.at <= ?', f.to);
+  if (f.q) add('instr(l.path, ?) > 0', f.q);
+  return { sql: clauses.join(' AND '), params };
+}
+
+const COLUMNS = `l.id, l.at, l.organization_id AS organizationId, l.connection_id AS connectionId, l.source, l.request_id AS requestId,
+  l.method, l.path, l.resource_type AS resourceType, l.resource_id AS resourceId, l.action, l.status, l.scim_type AS scimType,
+  l.outcome, l.duration_ms AS durationMs, l.user_agent AS userAgent, l.summary,
+  ${PENDING} AS pending`;
+
+type RawRow = Omit<LogRow, 'summary'> & { summary: string; pending: number };
+
+const toRow = (r: RawRow) => {
+  const { pending, summary, ...rest } = r;
+  return { ...rest, summary: JSON.parse(summary) as LogSummary, downstream: pending ? ('pending' as const) : ('done' as const) };
+};
+
+export type LogView = ReturnType<typeof toRow>;
+
+/** A page of the log, newest first: entries with an id below `cursor`. */
+export function listLogs(db: Db, organizationId: string, f: LogFilters, cursor: number | null, limit: number): { data: LogView[]; nextCursor: number | null } {
+  const w = where(organizationId, f);
+  const rows = db
+    .prepare(`SELECT ${COLUMNS} FROM sync_log l WHERE ${w.sql} ${cursor !== null ? 'AND l.id < ?' : ''} ORDER BY l.id DESC LIMIT ?`)
+    .all(...w.params, ...(cursor !== null ? [cursor] : []), limit + 1) as RawRow[];
+  const more = rows.length > limit;
+  const data = rows.slice(0, limit).map(toRow);
+  return { data, nextCursor: more ? data[data.length - 1]!.id : null };
+}
+
+export function getLog(db: Db, organizationId: string, id: number): LogView | null {
+  const r = db.prepare(`SELECT ${COLUMNS} FROM sync_log l WHERE l.organization_id = ? AND l.id = ?`).get(organizationId, id) as RawRow | undefined;
+  return r ? toRow(r) : null;
+}
+
+export function deliveriesOfLog(db: Db, logId: number) {
+  return db
+    .prepare(
+      `SELECT d.id, d.entity_type AS entityType, d.entity_id AS entityId, d.method, d.path, d.status, d.outcome, d.detail,
+              d.started_at AS startedAt, d.duration_ms AS durationMs
+         FROM delivery_logs dl JOIN deliveries d ON d.id = dl.delivery_id
+        WHERE dl.log_id = ? ORDER BY d.id`,
+    )
+    .all(logId);
+}
+
+export function effectsOfLog(db: Db, logId: number): { entityType: string; entityId: string }[] {
+  return db
+    .prepare('SELECT entity_type AS entityType, entity_id AS entityId FROM sync_log_effects WHERE log_id = ?')
+    .all(logId) as { entityType: string; entityId: string }[];
+}
+
+/** Retention: drops entries older than `before`, then the oldest beyond `maxEntries`. */
+export function pruneLogs(db: Db, before: string, maxEntries: number): number {
+  let removed = db.prepare('DELETE FROM sync_log WHERE at < ?').run(before).changes;
+  const max = db.prepare('SELECT max(id) FROM sync_log').pluck().get() as number | null;
+  if (max !== null) removed += db.prepare('DELETE FROM sync_log WHERE id <= ?').run(max - maxEntries).changes;
+  return removed;
+}
