@@ -217,3 +217,22 @@ export function recentDeliveries(db: Db, organizationId: string, limit: number):
     )
     .all(organizationId, limit) as (DeliveryRecord & { id: number })[];
 }
+
+/**
+ * Entities the target confirmed longest ago (and before `before`), for the rolling drift sweep:
+ * a bounded number each time, so that a large directory is swept steadily instead of marked
+ * all at once.
+ */
+export function staleConfirmed(db: Db, before: string, limit: number): { organizationId: string; entityType: EntityType; entityId: string }[] {
+  return db
+    .prepare(
+      `SELECT organization_id AS organizationId, entity_type AS entityType, entity_id AS entityId FROM target_state
+        WHERE entity_type IN ('member', 'group') AND confirmed_at < ? ORDER BY confirmed_at LIMIT ?`,
+    )
+    .all(before, limit) as { organizationId: string; entityType: EntityType; entityId: string }[];
+}
+
+/** How many members the application holds for the organization (the mass-removal guard's base). */
+export function confirmedMembers(db: Db, organizationId: string): number {
+  return db.prepare("SELECT count(*) FROM target_state WHERE organization_id = ? AND entity_type = 'member'").pluck().get(organizationId) as number;
+}

@@ -65,3 +65,11 @@ export function setTarget(
 export function isMemberCentric(db: Db, organizationId: string): boolean {
   return db.prepare("SELECT 1 FROM targets WHERE organization_id = ? AND kind = 'langsmith'").get(organizationId) !== undefined;
 }
+
+export function recordTargetSuccess(db: Db, organizationId: string, at: string): void {
+  db.prepare('UPDATE targets SET last_success_at = ? WHERE organization_id = ?').run(at, organizationId);
+}
+
+export function recordTargetFailure(db: Db, organizationId: string, at: string, error: string): void {
+  db.prepare('UPDATE targets SET last_failure_at = ?, last_error = ? WHERE organization_id = ?').run(at, error, organizationId);
+}

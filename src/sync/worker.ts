@@ -10,10 +10,15 @@ import { fold } from '../scim/fold.js';
 import type { Db } from '../store/db.js';
 import * as sync from '../store/sync.repo.js';
 import type { SyncMark } from '../store/sync.repo.js';
+import { recordTargetFailure, recordTargetSuccess } from '../store/targets.repo.js';
 import { TargetError } from '../targets/errors.js';
 import { TargetHttp, type CallRecord } from '../targets/http.js';
 import type { DesiredMember, SyncIo, Target } from '../targets/types.js';
 import { desiredGroup, desiredMember } from './desired.js';
+
+/** How often the drift sweep runs, and how many entities it marks at most each time. */
+const DRIFT_SWEEP_EVERY_MS = 60_000;
+const DRIFT_BATCH = 500;
 
 export interface ResolvedTarget {
   target: Target;
@@ -32,7 +37,7 @@ export interface WorkerOptions {
   batchSize?: number;
   pollMs?: number;
   backoff?: { baseMs: number; maxMs: number };
-  /** How often every synced member and group is looked at again to find drift. */
+  /** How long after its last confirmation a synced member or group is looked at again for drift. */
   driftIntervalMs?: number;
 }
 
@@ -98,7 +103,7 @@ export class SyncWorker {
 
   /** One pass over the due marks; returns how many were attempted. */
   async tick(): Promise<number> {
-    if (Date.now() - this.lastDriftCheck >= this.driftIntervalMs) this.scheduleDriftCheck();
+    if (Date.now() - this.lastDriftCheck >= DRIFT_SWEEP_EVERY_MS) this.scheduleDriftCheck();
     const due = sync.dueMarks(this.db, new Date().toISOString(), this.batchSize);
     let attempted = 0;
     const byOrg = new Map<string, SyncMark[]>();
@@ -134,20 +139,22 @@ export class SyncWorker {
     }
   }
 
-  /** Marks every member and group the target knows, so that the next passes find and repair drift. */
-  scheduleDriftCheck(): void {
+  /**
+   * The rolling drift sweep: marks up to DRIFT_BATCH of the entities the target confirmed
+   * longest ago (and more than `olderThanMs` ago), so each is looked at again about once per
+   * interval and repaired if it was changed in the application, without ever marking a whole
+   * large directory at once.
+   */
+  scheduleDriftCheck(olderThanMs = this.driftIntervalMs): number {
     this.lastDriftCheck = Date.now();
     const now = new Date().toISOString();
+    const stale = sync.staleConfirmed(this.db, new Date(Date.now() - olderThanMs).toISOString(), DRIFT_BATCH);
     this.db.transaction(() => {
-      const known = this.db
-        .prepare("SELECT organization_id, entity_type, local_id FROM target_ids WHERE entity_type IN ('member', 'group')")
-        .all() as { organization_id: string; entity_type: sync.EntityType; local_id: string }[];
-      for (const k of known) {
-        if (!sync.getMark(this.db, k.organization_id, k.entity_type, k.local_id)) {
-          sync.markForSync(this.db, k.organization_id, k.entity_type, k.local_id, now);
-        }
+      for (const e of stale) {
+        if (!sync.getMark(this.db, e.organizationId, e.entityType, e.entityId)) sync.markForSync(this.db, e.organizationId, e.entityType, e.entityId, now);
       }
     })();
+    return stale.length;
   }
 
   private lastEmail(mark: SyncMark): string | null {
@@ -176,10 +183,7 @@ export class SyncWorker {
     const since = Date.now() - this.massRemoval.windowMs;
     const recent = (this.recentRemovals.get(organizationId) ?? []).filter((t) => t >= since);
     this.recentRemovals.set(organizationId, recent);
-    const population = this.db
-      .prepare("SELECT count(*) FROM target_state WHERE organization_id = ? AND entity_type = 'member'")
-      .pluck()
-      .get(organizationId) as number;
+    const population = sync.confirmedMembers(this.db, organizationId);
     const total = removals.length + recent.length;
     if (total < this.massRemoval.minPeople || total <= this.massRemoval.share * population) return new Set();
     const reason =
@@ -255,7 +259,7 @@ export class SyncWorker {
       db.transaction(() => {
         sync.setConfirmed(db, orgId, mark.entityType, mark.entityId, confirmed, now);
         sync.clearMark(db, mark);
-        db.prepare('UPDATE targets SET last_success_at = ? WHERE organization_id = ?').run(now, orgId);
+        recordTargetSuccess(db, orgId, now);
       })();
     } catch (err) {
       this.fail(mark, err);
@@ -276,8 +280,6 @@ export class SyncWorker {
     } else {
       sync.failMark(this.db, mark, 'parked', new Date(now).toISOString(), message);
     }
-    this.db
-      .prepare('UPDATE targets SET last_failure_at = ?, last_error = ? WHERE organization_id = ?')
-      .run(new Date(now).toISOString(), message, mark.organizationId);
+    recordTargetFailure(this.db, mark.organizationId, new Date(now).toISOString(), message);
   }
 }

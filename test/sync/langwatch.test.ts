@@ -117,6 +117,16 @@ describe('LangWatch target: the Entra flow', () => {
 });
 
 describe('LangWatch target: drift', () => {
+  it('the sweep marks only entities confirmed longer ago than the interval, at most a batch at a time', async () => {
+    for (let i = 0; i < 3; i++) await user(`d${i}@contoso.com`);
+    await s.settle();
+    expect(s.worker.scheduleDriftCheck()).toBe(0);
+    s.h.db.prepare("UPDATE target_state SET confirmed_at = '2000-01-01T00:00:00.000Z'").run();
+    expect(s.worker.scheduleDriftCheck()).toBe(3);
+    await s.settle();
+    expect(s.worker.scheduleDriftCheck()).toBe(0);
+  });
+
   it('repairs a mirrored group edited in the application and logs it as drift', async () => {
     const ana = await user('ana@contoso.com');
     const stray = await user('stray@contoso.com');
@@ -130,7 +140,7 @@ describe('LangWatch target: drift', () => {
     await fetch(`${s.fakeUrl}/api/groups/${remote.id}/members`, { method: 'POST', headers, body: JSON.stringify({ userId: strayRemote }) });
     void stray;
 
-    s.worker.scheduleDriftCheck();
+    s.worker.scheduleDriftCheck(0);
     await s.settle();
     expect((await app()).groups).toEqual({ Engineering: { members: ['ana@contoso.com'], bindings: [] } });
     const drift = s.h.db.prepare("SELECT entity_id, detail FROM deliveries WHERE outcome = 'drift'").all() as { entity_id: string; detail: string }[];
@@ -143,7 +153,7 @@ describe('LangWatch target: drift', () => {
     await s.settle();
     const remote = (await s.state()).organizations[0].groups[0];
     await fetch(`${s.fakeUrl}/api/groups/${remote.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${s.organization.apiKey}` } });
-    s.worker.scheduleDriftCheck();
+    s.worker.scheduleDriftCheck(0);
     await s.settle();
     expect((await app()).groups).toEqual({ Engineering: { members: ['ana@contoso.com'], bindings: [] } });
   });
