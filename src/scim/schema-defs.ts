@@ -161,7 +161,8 @@ export const GROUP_ATTRIBUTES: AttrDef[] = [
     'members',
     'A list of members of the Group.',
     [
-      attr('value', 'string', 'Identifier of the member of this Group.', { mutability: 'immutable' }),
+      // An id: compared exactly, as the filter compiler and the member index do.
+      attr('value', 'string', 'Identifier of the member of this Group.', { mutability: 'immutable', caseExact: true }),
       attr('$ref', 'reference', 'The URI of the member resource.', {
         mutability: 'immutable',
         referenceTypes: ['User', 'Group'],
