@@ -7,6 +7,7 @@ import { consoleRoutes } from './console/routes.js';
 import { healthRoutes } from './api/health.routes.js';
 import { HttpMetrics } from './api/metrics.js';
 import { scimAuth } from './api/scim/auth.js';
+import { scimRateLimit } from './api/scim/rate-limit.js';
 import { scimSyncLog } from './api/scim/sync-log.js';
 import { SyncLogBuffer } from './directory/sync-log-buffer.js';
 import { bulkRoutes } from './api/scim/bulk.routes.js';
@@ -56,7 +57,7 @@ export function createApp(input: Omit<AppDeps, 'syncLog'> & { syncLog?: SyncLogB
   scim.use('*', scimBodyLimit(MAX_BODY_BYTES, 'the request size limit'));
   // Discovery first: its handlers answer before the auth middleware below is reached.
   scim.route('/', discoveryRoutes());
-  scim.use('*', scimAuth);
+  scim.use('*', scimAuth, scimRateLimit);
   scim.use('*', scimSyncLog);
   scim.route('/Users', resourceRoutes(userResource));
   scim.route('/Groups', resourceRoutes(groupResource));

@@ -83,8 +83,20 @@ export const configSchema = z
    */
   READY_BACKLOG_MAX: z.coerce.number().int().min(1).optional(),
   READY_BACKLOG_MAX_AGE_SECONDS: z.coerce.number().int().min(1).optional(),
+  /** SCIM rate limit per connection: a token bucket refilled at this many requests a second (0 turns it off) ... */
+  SCIM_RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).default(100),
+  /** ... holding at most this many, so a burst of this size passes at once. */
+  SCIM_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(200),
+  /** Slow clients: a request's headers must arrive within this, the whole request within the next. */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  /** How long an idle keep-alive connection stays open. */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
 })
   .superRefine((c, ctx) => {
+    if (c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_MS'], message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS' });
+    }
     if (c.TARGET === 'embedded') return;
     for (const name of ['TARGET_URL', 'TARGET_API_KEY'] as const) {
       if (!c[name]) ctx.addIssue({ code: 'custom', path: [name], message: `required when TARGET=${c.TARGET}` });

@@ -42,7 +42,24 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   retention.unref();
   const app = createApp({ db, config, logger, worker, syncLog });
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
+    const s = serve(
+      {
+        fetch: app.fetch,
+        port: config.PORT,
+        hostname: config.HOST,
+        // Slow clients (slowloris): headers must arrive within HTTP_HEADERS_TIMEOUT_MS and the whole
+        // request within HTTP_REQUEST_TIMEOUT_MS; Node checks both at this interval.
+        serverOptions: {
+          headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+          requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+          keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+          connectionsCheckingInterval: Math.min(1_000, config.HTTP_HEADERS_TIMEOUT_MS),
+        },
+      },
+      () => resolve(s),
+    );
+    // Set on the instance as well: older Node versions read keepAliveTimeout only from there.
+    (s as { keepAliveTimeout?: number }).keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

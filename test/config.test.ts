@@ -23,6 +23,11 @@ describe('loadConfig', () => {
       SYNC_MASS_REMOVAL_MIN: 10,
       SYNC_LOG_RETENTION_DAYS: 30,
       SYNC_LOG_MAX_ENTRIES: 10_000_000,
+      SCIM_RATE_LIMIT_PER_SECOND: 100,
+      SCIM_RATE_LIMIT_BURST: 200,
+      HTTP_HEADERS_TIMEOUT_MS: 10_000,
+      HTTP_REQUEST_TIMEOUT_MS: 60_000,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 5_000,
     });
   });
 
@@ -50,6 +55,8 @@ describe('loadConfig', () => {
     [{ TARGET_API_KEY: 'sk-lw-abc\nsomething else' }, /^invalid configuration: TARGET_API_KEY: must be printable ASCII/],
     [{ TARGET_CREATE_WORKSPACES: 'maybe' }, /^invalid configuration: TARGET_CREATE_WORKSPACES:/],
     [{ SYNC_MASS_REMOVAL_SHARE: '1.5' }, /^invalid configuration: SYNC_MASS_REMOVAL_SHARE:/],
+    [{ SCIM_RATE_LIMIT_BURST: '0' }, /^invalid configuration: SCIM_RATE_LIMIT_BURST:/],
+    [{ HTTP_HEADERS_TIMEOUT_MS: '70000' }, /^invalid configuration: HTTP_HEADERS_TIMEOUT_MS: must not exceed/],
   ])('refuses %o naming the variable', (env, message) => {
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
   });

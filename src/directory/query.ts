@@ -19,9 +19,11 @@ export interface ListParams {
 /** Reads an integer paging parameter; RFC 7644 §3.4.2.4 says how to treat odd values. */
 export function pagingNumber(name: string, raw: unknown): number | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined;
-  const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
+  if (typeof raw !== 'number' && typeof raw !== 'string') throw ScimError.invalidValue(`${name} must be an integer.`);
+  const n = typeof raw === 'number' ? raw : Number(raw.trim());
   if (!Number.isInteger(n)) throw ScimError.invalidValue(`${name} must be an integer, got "${String(raw)}".`);
-  return n;
+  // Beyond 2^53 the number cannot be bound as an SQL integer; any such startIndex is past the end.
+  return Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, n));
 }
 
 /** Turns SCIM list parameters into the store's WHERE / ORDER BY / LIMIT for one connection. */

@@ -41,7 +41,10 @@ function parseOperations(body: unknown): { ops: BulkOperation[]; failOnErrors: n
   if (ops.length > BULK_LIMITS.maxOperations) {
     throw ScimError.payloadTooLarge(`The request has ${ops.length} operations; maxOperations is ${BULK_LIMITS.maxOperations}.`);
   }
-  const failOnErrors = b.failOnErrors === undefined || b.failOnErrors === null ? Infinity : Number(b.failOnErrors);
+  const rawFail = b.failOnErrors;
+  // Number() of a JSON object whose toString key is not a function throws; only primitives convert.
+  const failOnErrors =
+    rawFail === undefined || rawFail === null ? Infinity : typeof rawFail === 'number' || typeof rawFail === 'string' ? Number(rawFail) : NaN;
   if (!Number.isInteger(failOnErrors) && failOnErrors !== Infinity) throw ScimError.invalidValue('failOnErrors must be an integer.');
   const seen = new Set<string>();
   const parsed = ops.map((raw, i) => {

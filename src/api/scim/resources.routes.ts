@@ -76,8 +76,18 @@ export function queryParams(c: Context): Record<string, string> {
   return out;
 }
 
+/**
+ * A list parameter as text. Only strings, numbers and booleans convert: `String()` of a JSON
+ * object whose `toString` key holds a non-function throws a TypeError (a 500).
+ */
+export function paramText(v: unknown, name = 'A list parameter'): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  throw ScimError.invalidValue(`${name} must be a string, not ${Array.isArray(v) ? 'an array' : 'an object'}.`);
+}
+
 export function listParamsFrom(source: Record<string, unknown>): ListParams {
-  const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+  const str = (v: unknown) => paramText(v);
   const params: ListParams = {};
   const filter = str(source.filter);
   const sortBy = str(source.sortby);
@@ -104,13 +114,13 @@ export function searchRequestParams(body: unknown): Record<string, unknown> {
     throw ScimError.invalidSyntax(`A SearchRequest must carry the schema ${SEARCH_REQUEST_SCHEMA}.`);
   }
   for (const key of ['attributes', 'excludedattributes']) {
-    if (Array.isArray(out[key])) out[key] = (out[key] as unknown[]).join(',');
+    if (Array.isArray(out[key])) out[key] = (out[key] as unknown[]).map((v) => paramText(v, key)).join(',');
   }
   return out;
 }
 
 function projectionFrom(kind: ResourceKind, source: Record<string, unknown>): Projection {
-  const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+  const str = (v: unknown) => paramText(v);
   return parseProjection(kind, str(source.attributes), str(source.excludedattributes));
 }
 

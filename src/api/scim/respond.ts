@@ -29,11 +29,37 @@ export async function readJson(c: Context): Promise<unknown> {
   }
   const text = await c.req.text();
   if (text.trim() === '') throw ScimError.invalidSyntax('The request body is empty; a JSON object is expected.');
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (err) {
     throw ScimError.invalidSyntax(`The request body is not valid JSON: ${(err as Error).message}`);
   }
+  if (jsonDepth(parsed) > MAX_JSON_DEPTH) {
+    throw ScimError.invalidSyntax(`The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+  }
+  return parsed;
+}
+
+/**
+ * No SCIM document nests much (a Bulk operation's complex attribute is 5 levels deep). Deeper
+ * bodies are refused before any recursive code (bulkId substitution, normalisation) walks them
+ * and overflows the stack.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** The nesting depth of a parsed JSON value, walked without recursion; stops past the limit. */
+function jsonDepth(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > max) max = depth;
+    if (max > MAX_JSON_DEPTH) return max;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return max;
 }
 
 /** Refuses a body over `maxBytes` with a SCIM 413 while it streams in, before it is buffered. */

@@ -8,6 +8,7 @@ import {
   baseUrlOf,
   groupResource,
   listParamsFrom,
+  paramText,
   scimContext,
   searchRequestParams,
   userResource,
@@ -25,7 +26,7 @@ export async function rootSearch(c: Context<AppEnv>): Promise<Response> {
   const count = Math.min(MAX_COUNT, Math.max(0, params.count ?? DEFAULT_COUNT));
   const ctx = scimContext(c);
   const baseUrl = baseUrlOf(c);
-  const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+  const str = (v: unknown) => paramText(v);
 
   const kinds = [userResource, groupResource] as const;
   const totals: number[] = [];
