@@ -18,7 +18,7 @@
  * acknowledged one: an entity's state is the one its acknowledged operations give, or that
  * plus its single unknown operation, and the sync log says which.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +27,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startLangWatchFake } from '../../fakes/langwatch/server.js';
 import { DB_FILE } from '../../src/server.js';
+import { kill9 as killBridge, spawnBridge } from '../helpers/bridge-process.js';
 import { freePort } from '../helpers/server.js';
 
 const TOKENS = { okta: 'crash-writes-okta-token-0123456789', azure: 'crash-writes-azure-token-0123456789' } as const;
@@ -45,17 +46,7 @@ let base = '';
 let env: Record<string, string>;
 
 async function startBridge(): Promise<void> {
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'ignore' });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('the bridge did not start');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  child = await spawnBridge(env, base);
 }
 
 /** Reads (never writes) through both connections, so that the kill finds a warm process at work. */
@@ -68,11 +59,7 @@ async function warmUp(): Promise<void> {
 }
 
 async function kill9(): Promise<void> {
-  const c = child!;
-  if (c.exitCode !== null || c.signalCode !== null) return;
-  const exited = new Promise((r) => c.once('exit', r));
-  c.kill('SIGKILL');
-  await exited;
+  await killBridge(child!);
 }
 
 /** A clean stop (SIGTERM), so that the database file is closed before the test reads it. */

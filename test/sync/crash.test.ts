@@ -4,12 +4,13 @@
  * database. Every SCIM write that got a 2xx must end up in the application exactly once: no
  * lost change, no duplicate invite, group or membership.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startLangWatchFake } from '../../fakes/langwatch/server.js';
+import { kill9 as killBridge, spawnBridge } from '../helpers/bridge-process.js';
 import { freePort } from '../helpers/server.js';
 
 const TOKEN = 'crash-test-azure-token-0123456789';
@@ -23,24 +24,11 @@ let base = '';
 let env: Record<string, string>;
 
 async function startBridge(): Promise<void> {
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'ignore' });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('the bridge did not start');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  child = await spawnBridge(env, base);
 }
 
 async function kill9(): Promise<void> {
-  const c = child!;
-  const exited = new Promise((r) => c.once('exit', r));
-  c.kill('SIGKILL');
-  await exited;
+  await killBridge(child!);
 }
 
 const scim = async (method: string, path: string, body?: unknown) => {
