@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { registerSqlFunctions } from './filter-sql.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { cacheStatements } from './statement-cache.js';
 
 export type Db = Database.Database;
 
@@ -24,6 +25,7 @@ export function openDb(file: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   registerSqlFunctions(db);
+  cacheStatements(db);
   return db;
 }
 
