@@ -93,6 +93,9 @@ app.post('/scim/v2/Users', async (c) => {
   const origin = new URL(c.req.url).origin;
   return c.body(JSON.stringify(userOut(origin, createUser(body))), 201, SCIM_JSON);
 });
+// Seeding for the benchmark (not measured): many users in one transaction.
+const seedUsers = db.transaction((bodies: any[]) => bodies.map((b) => createUser(b).id));
+app.post('/bench/users', async (c) => c.json({ ids: seedUsers((await c.req.json()).users) }));
 app.get('/scim/v2/Users', (c) => {
   const origin = new URL(c.req.url).origin;
   const filter = c.req.query('filter');

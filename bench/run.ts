@@ -5,8 +5,9 @@
  * Builds, starts the real bridge (`node dist/cli.js serve`) and the floor (bench/floor.ts) as child
  * processes, drives both over HTTP from this process with bounded concurrency, pass by pass
  * (bridge pass, then floor pass, repeated), and reports the medians of the passes. Server CPU is
- * read from /proc/<pid>/stat before and after each pass; peak RSS is /proc/<pid>/status VmHWM
- * (a lifetime peak of the server process, so it is monotone over the run).
+ * read from /proc/<pid>/stat before and after each pass; peak RSS is /proc/<pid>/status VmHWM,
+ * reset to the current RSS before each pass (writing 5 to /proc/<pid>/clear_refs), so it is the
+ * peak of that pass.
  */
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,8 +22,10 @@ const ONLY = args.includes('--only') ? new Set(args[args.indexOf('--only') + 1]!
 const runs = (w: string) => !ONLY || ONLY.has(w);
 const CONCURRENCY = 8;
 const S = FULL
-  ? { w1: 3000, sizes: [10_000, 100_000], w2: 3000, w3max: 50_000, w3rm: 1000, w4groups: 2000, w4sweeps: 10, w4users: 300, w5users: 5000, w5groups: 200, w6: 1_000_000, w6q: 200 }
-  : { w1: 1000, sizes: [10_000], w2: 2000, w3max: 10_000, w3rm: 1000, w4groups: 2000, w4sweeps: 10, w4users: 300, w5users: 1000, w5groups: 50, w6: 1_000_000, w6q: 200 };
+  ? { w1: 3000, sizes: [10_000, 100_000, 1_000_000], w2: 3000, w3max: 50_000, w3rm: 1000, w4groups: 2000, w4sweeps: 10, w4users: 300, w5users: 5000, w5groups: 200, w6: 1_000_000, w6q: 200 }
+  : { w1: 1000, sizes: [10_000, 100_000], w2: 2000, w3max: 10_000, w3rm: 1000, w4groups: 2000, w4sweeps: 10, w4users: 300, w5users: 1000, w5groups: 50, w6: 1_000_000, w6q: 200 };
+/** Seeding above this many users goes in batches (SCIM Bulk on the bridge, one transaction per batch on the floor). */
+const SEED_BY_HTTP = 100_000;
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLK_TCK = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
@@ -98,6 +101,13 @@ function cpuMs(pid: number): number {
   const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
   return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
 }
+function resetPeakRss(pid: number) {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    // Kernels before 4.0 cannot reset the peak; it is then the process lifetime's.
+  }
+}
 function peakRssMb(pid: number): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -130,6 +140,7 @@ async function measure(t: Target, fn: (timed: typeof req) => Promise<Record<stri
   const samples: Sample[] = [];
   const timed: typeof req = async (tt, m, p, b) => { const r = await req(tt, m, p, b); samples.push({ ms: r.ms, status: r.status }); return r; };
   const pid = t.proc.pid!;
+  resetPeakRss(pid);
   const c0 = cpuMs(pid);
   const t0 = performance.now();
   const extra = (await fn(timed)) ?? undefined;
@@ -179,6 +190,37 @@ async function createUsers(t: Target, n: number, prefix: string, send = req) {
     if (r.status === 201) t.users.push({ id: r.json.id, userName });
   });
 }
+/**
+ * Grows the directory to `size` users in batches of 1,000: SCIM Bulk on the bridge (each
+ * operation is a full create, sync log and access model included) and one transaction per batch
+ * on the floor. Seeding is not measured; batches keep a 1,000,000-user run within minutes.
+ */
+async function seedUsers(t: Target, size: number) {
+  const missing = size - t.users.length;
+  const first = t.seq;
+  t.seq += missing;
+  await pool(Math.ceil(missing / 1000), 2, async (b) => {
+    const ks = Array.from({ length: Math.min(1000, missing - b * 1000) }, (_, i) => first + b * 1000 + i);
+    const names = ks.map((k) => `seed-${k}@contoso.com`);
+    let ids: string[];
+    if (t.name === 'bridge') {
+      const r = await req(t, 'POST', '/scim/v2/Bulk', {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+        Operations: ks.map((k, i) => ({ method: 'POST', path: '/Users', bulkId: `b${k}`, data: entraUser(names[i]!, k) })),
+      });
+      if (r.status !== 200) throw new Error(`bridge: seeding Bulk answered ${r.status}`);
+      ids = (r.json.Operations as { status: string; location: string }[]).map((o) => {
+        if (o.status !== '201') throw new Error(`bridge: seeding operation answered ${o.status}`);
+        return o.location.slice(o.location.lastIndexOf('/') + 1);
+      });
+    } else {
+      const r = await req(t, 'POST', '/bench/users', { users: ks.map((k, i) => entraUser(names[i]!, k)) });
+      ids = r.json.ids;
+    }
+    ids.forEach((id, i) => t.users.push({ id, userName: names[i]! }));
+  });
+}
+
 async function createGroup(t: Target, name: string, send = req, members: string[] = []) {
   const r = await send(t, 'POST', '/scim/v2/Groups', { schemas: GROUP_SCHEMAS, displayName: name, externalId: `ext-${name}`, members: members.map((value) => ({ value })) });
   if (r.status !== 201) throw new Error(`${t.name}: group create failed ${r.status}`);
@@ -214,66 +256,17 @@ async function main() {
   try {
     if (runs('W1')) await both('W1 create', targets, (t, p) => measure(t, (timed) => createUsers(t, S.w1, `w1p${p}`, timed)));
 
-    const needUsers = Math.max(S.sizes[0]!, S.w3max);
+    let w3to5Done = false;
     for (const size of S.sizes) {
-      await untimed(`seed users to ${size}`, targets, (t) => createUsers(t, Math.max(0, size - t.users.length), 'seed'));
+      await untimed(`seed users to ${size}`, targets, (t) => seedUsers(t, size));
       if (runs('W2')) await both(`W2 lookup @${size}`, targets, (t) => measure(t, (timed) =>
         pool(S.w2, CONCURRENCY, async () => { const u = t.users[rnd(t.users.length)]!; const r = await timed(t, 'GET', `/scim/v2/Users?filter=${q(`userName eq "${u.userName}"`)}`); if (r.status === 200 && r.json.totalResults !== 1) throw new Error(`${t.name}: lookup found ${r.json.totalResults}`); })));
-      if (size >= needUsers && runs('W3')) {
-        const addRows: Record<'bridge' | 'floor', number[][]> = { bridge: [], floor: [] };
-        const rmRows: Record<'bridge' | 'floor', PassResult[]> = { bridge: [], floor: [] };
-        results['W3 add 1,000 members/PATCH'] = { bridge: [], floor: [] };
-        for (let p = 0; p < PASSES; p++) for (const t of targets) {
-          const gid = await createGroup(t, `w3-p${p}`);
-          const perPatch: number[] = [];
-          const r = await measure(t, async (timed) => {
-            for (let from = 0; from < S.w3max; from += 1000) {
-              const members = t.users.slice(from, from + 1000).map((u) => ({ value: u.id }));
-              const x = await timed(t, 'PATCH', `/scim/v2/Groups/${gid}`, { schemas: PATCH_SCHEMA, Operations: [{ op: 'add', path: 'members', value: members }] });
-              perPatch.push(x.ms);
-            }
-            return { firstPatchMs: perPatch[0]!, lastPatchMs: perPatch[perPatch.length - 1]!, lastOverFirst: perPatch[perPatch.length - 1]! / perPatch[0]!, meanPatchMs: perPatch.reduce((a, b) => a + b, 0) / perPatch.length };
-          });
-          results['W3 add 1,000 members/PATCH']![t.name].push(r);
-          addRows[t.name].push(perPatch);
-          process.stderr.write(`  W3 add pass ${p + 1} ${t.name}: ${JSON.stringify(r.extra)} cpu ${r.cpuMsPerReq.toFixed(1)} ms/PATCH errors ${r.errors}\n`);
-          const rm = await measure(t, (timed) => pool(S.w3rm, 1, async (i) => {
-            await timed(t, 'PATCH', `/scim/v2/Groups/${gid}`, { schemas: PATCH_SCHEMA, Operations: [{ op: 'Remove', path: `members[value eq "${t.users[i * 7]!.id}"]` }] });
-          }));
-          rmRows[t.name].push(rm);
-          process.stderr.write(`  W3 remove pass ${p + 1} ${t.name}: ${rm.rps.toFixed(0)} rps p50 ${rm.p50.toFixed(2)} ms errors ${rm.errors}\n`);
-        }
-        results['W3 remove members[value eq]'] = rmRows;
-        (results['W3 add 1,000 members/PATCH'] as any).perPatchMs = addRows;
+      // W3 to W5 run once, at the first size that has the users W3 needs (--full's 1,000,000 is W2's alone).
+      if (size >= S.w3max && !w3to5Done) {
+        w3to5Done = true;
+        if (runs('W3')) await w3(targets);
+        await w4w5(targets);
       }
-    }
-
-    if (runs('W4')) {
-      await untimed(`seed groups to ${S.w4groups}`, targets, async (t) => pool(Math.max(0, S.w4groups - t.groups.length), CONCURRENCY, async () => { await createGroup(t, `w4-${t.seq++}`); }));
-      const pages = Math.ceil(S.w4groups / 100);
-      await both('W4 groups page 100 excl. members', targets, (t) => measure(t, (timed) =>
-        pool(pages * S.w4sweeps, CONCURRENCY, async (i) => { await timed(t, 'GET', `/scim/v2/Groups?excludedAttributes=members&startIndex=${(i % pages) * 100 + 1}&count=100`); })));
-      await both('W4 users page count=100', targets, (t) => measure(t, (timed) =>
-        pool(S.w4users, CONCURRENCY, async () => { await timed(t, 'GET', `/scim/v2/Users?startIndex=${rnd(Math.max(1, t.users.length - 100)) + 1}&count=100`); })));
-    }
-
-    if (runs('W5')) {
-      await both('W5 Entra cycle', targets, (t, p) => measure(t, async (timed) => {
-        await pool(S.w5users, CONCURRENCY, async () => {
-          const k = t.seq++;
-          const userName = `w5p${p}-${k}@contoso.com`;
-          const f = await timed(t, 'GET', `/scim/v2/Users?filter=${q(`userName eq "${userName}"`)}`);
-          if (f.status !== 200 || f.json.totalResults !== 0) throw new Error(`${t.name}: W5 filter expected no match`);
-          const r = await timed(t, 'POST', '/scim/v2/Users', entraUser(userName, k));
-          if (r.status === 201) t.users.push({ id: r.json.id, userName });
-        });
-        const recent = t.users.slice(-S.w5users);
-        await pool(S.w5groups, CONCURRENCY, async (g) => {
-          const gid = await createGroup(t, `w5p${p}-g${g}`, timed);
-          const members = Array.from({ length: 25 }, (_, i) => ({ value: recent[(g * 25 + i) % recent.length]!.id }));
-          await timed(t, 'PATCH', `/scim/v2/Groups/${gid}`, { schemas: PATCH_SCHEMA, Operations: [{ op: 'Add', path: 'members', value: members }] });
-        });
-      }));
     }
   } finally {
     await stop(bridge);
@@ -283,6 +276,65 @@ async function main() {
   if (runs('W6')) await w6(tmp);
   report();
   rmSync(tmp, { recursive: true, force: true });
+}
+
+// ---------- W3 to W5 ----------
+async function w3(targets: Target[]) {
+  const addRows: Record<'bridge' | 'floor', number[][]> = { bridge: [], floor: [] };
+  const rmRows: Record<'bridge' | 'floor', PassResult[]> = { bridge: [], floor: [] };
+  results['W3 add 1,000 members/PATCH'] = { bridge: [], floor: [] };
+  for (let p = 0; p < PASSES; p++) for (const t of targets) {
+    const gid = await createGroup(t, `w3-p${p}`);
+    const perPatch: number[] = [];
+    const r = await measure(t, async (timed) => {
+      for (let from = 0; from < S.w3max; from += 1000) {
+        const members = t.users.slice(from, from + 1000).map((u) => ({ value: u.id }));
+        const x = await timed(t, 'PATCH', `/scim/v2/Groups/${gid}`, { schemas: PATCH_SCHEMA, Operations: [{ op: 'add', path: 'members', value: members }] });
+        perPatch.push(x.ms);
+      }
+      return { firstPatchMs: perPatch[0]!, lastPatchMs: perPatch[perPatch.length - 1]!, lastOverFirst: perPatch[perPatch.length - 1]! / perPatch[0]!, meanPatchMs: perPatch.reduce((a, b) => a + b, 0) / perPatch.length };
+    });
+    results['W3 add 1,000 members/PATCH']![t.name].push(r);
+    addRows[t.name].push(perPatch);
+    process.stderr.write(`  W3 add pass ${p + 1} ${t.name}: ${JSON.stringify(r.extra)} cpu ${r.cpuMsPerReq.toFixed(1)} ms/PATCH errors ${r.errors}\n`);
+    const rm = await measure(t, (timed) => pool(S.w3rm, 1, async (i) => {
+      await timed(t, 'PATCH', `/scim/v2/Groups/${gid}`, { schemas: PATCH_SCHEMA, Operations: [{ op: 'Remove', path: `members[value eq "${t.users[i * 7]!.id}"]` }] });
+    }));
+    rmRows[t.name].push(rm);
+    process.stderr.write(`  W3 remove pass ${p + 1} ${t.name}: ${rm.rps.toFixed(0)} rps p50 ${rm.p50.toFixed(2)} ms errors ${rm.errors}\n`);
+  }
+  results['W3 remove members[value eq]'] = rmRows;
+  (results['W3 add 1,000 members/PATCH'] as any).perPatchMs = addRows;
+}
+
+async function w4w5(targets: Target[]) {
+  if (runs('W4')) {
+    await untimed(`seed groups to ${S.w4groups}`, targets, async (t) => pool(Math.max(0, S.w4groups - t.groups.length), CONCURRENCY, async () => { await createGroup(t, `w4-${t.seq++}`); }));
+    const pages = Math.ceil(S.w4groups / 100);
+    await both('W4 groups page 100 excl. members', targets, (t) => measure(t, (timed) =>
+      pool(pages * S.w4sweeps, CONCURRENCY, async (i) => { await timed(t, 'GET', `/scim/v2/Groups?excludedAttributes=members&startIndex=${(i % pages) * 100 + 1}&count=100`); })));
+    await both('W4 users page count=100', targets, (t) => measure(t, (timed) =>
+      pool(S.w4users, CONCURRENCY, async () => { await timed(t, 'GET', `/scim/v2/Users?startIndex=${rnd(Math.max(1, t.users.length - 100)) + 1}&count=100`); })));
+  }
+
+  if (runs('W5')) {
+    await both('W5 Entra cycle', targets, (t, p) => measure(t, async (timed) => {
+      await pool(S.w5users, CONCURRENCY, async () => {
+        const k = t.seq++;
+        const userName = `w5p${p}-${k}@contoso.com`;
+        const f = await timed(t, 'GET', `/scim/v2/Users?filter=${q(`userName eq "${userName}"`)}`);
+        if (f.status !== 200 || f.json.totalResults !== 0) throw new Error(`${t.name}: W5 filter expected no match`);
+        const r = await timed(t, 'POST', '/scim/v2/Users', entraUser(userName, k));
+        if (r.status === 201) t.users.push({ id: r.json.id, userName });
+      });
+      const recent = t.users.slice(-S.w5users);
+      await pool(S.w5groups, CONCURRENCY, async (g) => {
+        const gid = await createGroup(t, `w5p${p}-g${g}`, timed);
+        const members = Array.from({ length: 25 }, (_, i) => ({ value: recent[(g * 25 + i) % recent.length]!.id }));
+        await timed(t, 'PATCH', `/scim/v2/Groups/${gid}`, { schemas: PATCH_SCHEMA, Operations: [{ op: 'Add', path: 'members', value: members }] });
+      });
+    }));
+  }
 }
 
 // ---------- W6: sync log at 1,000,000 entries (bridge only; the floor has no sync log) ----------

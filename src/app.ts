@@ -7,6 +7,7 @@ import { consoleRoutes } from './console/routes.js';
 import { healthRoutes } from './api/health.routes.js';
 import { HttpMetrics } from './api/metrics.js';
 import { scimAuth } from './api/scim/auth.js';
+import { scimDurable } from './api/scim/durable.js';
 import { scimRateLimit } from './api/scim/rate-limit.js';
 import { scimSyncLog } from './api/scim/sync-log.js';
 import { SyncLogBuffer } from './directory/sync-log-buffer.js';
@@ -54,6 +55,7 @@ export function createApp(input: Omit<AppDeps, 'syncLog'> & { syncLog?: SyncLogB
   app.route('/', healthRoutes(metrics));
 
   const scim = new Hono<AppEnv>({ strict: false });
+  scim.use('*', scimDurable);
   scim.use('*', scimBodyLimit(MAX_BODY_BYTES, 'the request size limit'));
   // Discovery first: its handlers answer before the auth middleware below is reached.
   scim.route('/', discoveryRoutes());

@@ -1,4 +1,5 @@
 import { ScimError } from '../scim/errors.js';
+import { groupCommit } from '../store/group-commit.js';
 import { normalizeGroup, type MemberInput } from '../scim/normalize.js';
 import { applyPatch, type MemberOp } from '../scim/patch.js';
 import { checkIfMatch } from '../scim/preconditions.js';
@@ -98,14 +99,14 @@ export function getGroup(ctx: ScimContext, id: string, withMembers: boolean): Gr
 
 export function listGroups(ctx: ScimContext, params: ListParams, withMembers: boolean) {
   const { query, startIndex } = buildListQuery('Group', ctx.connection.id, params);
-  return ctx.db.transaction(() => {
+  return groupCommit(ctx.db).read(() => {
     const page = groups.listGroups(ctx.db, ctx.connection.id, query);
     const total = groups.countGroups(ctx.db, ctx.connection.id, query.where, query.params);
     const views: GroupView[] = page.map((group) =>
       withMembers ? { group, members: groups.listMembers(ctx.db, group.seq) } : { group },
     );
     return { views, total, startIndex };
-  })();
+  });
 }
 
 export function createGroup(ctx: ScimContext, body: unknown): GroupView & MembershipChange {

@@ -5,6 +5,7 @@
  */
 import { fold } from '../scim/fold.js';
 import type { StoredResource } from '../scim/normalize.js';
+import { groupCommit } from '../store/group-commit.js';
 import * as log from '../store/sync-log.repo.js';
 import type { LogSummary } from '../store/sync-log.repo.js';
 import { primaryEmail } from './access/projector.js';
@@ -78,8 +79,9 @@ export function loggedWrite<T>(
   fn: () => { result: T; outcome: WriteOutcome },
 ): T {
   const draft = ctx.log;
-  return ctx.db.transaction(() => {
-    if (!draft) return fn().result;
+  // Without a request (internal callers) nobody awaits a batch: a transaction of its own.
+  if (!draft) return ctx.db.transaction(() => fn().result)();
+  return groupCommit(ctx.db).run(() => {
     const id = log.insertLog(ctx.db, {
       at: draft.at,
       organizationId: ctx.connection.organizationId,
@@ -118,5 +120,5 @@ export function loggedWrite<T>(
     } finally {
       log.setCurrentLogId(null);
     }
-  })();
+  });
 }

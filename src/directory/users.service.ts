@@ -1,4 +1,5 @@
 import { ScimError } from '../scim/errors.js';
+import { groupCommit } from '../store/group-commit.js';
 import { normalizeUser, type StoredResource } from '../scim/normalize.js';
 import { applyPatch } from '../scim/patch.js';
 import { checkIfMatch } from '../scim/preconditions.js';
@@ -41,13 +42,13 @@ export function getUser(ctx: ScimContext, id: string, withGroups: boolean): User
 export function listUsers(ctx: ScimContext, params: ListParams, withGroups: boolean) {
   const { query, startIndex } = buildListQuery('User', ctx.connection.id, params);
   // One read transaction, so the page and its totalResults describe the same snapshot.
-  return ctx.db.transaction(() => {
+  return groupCommit(ctx.db).read(() => {
     const page = users.listUsers(ctx.db, ctx.connection.id, query);
     const total = users.countUsers(ctx.db, ctx.connection.id, query.where, query.params);
     const groups = withGroups ? groupsOfMembers(ctx.db, page.map((u) => u.id)) : undefined;
     const views: UserView[] = page.map((user) => (groups ? { user, groups: groups.get(user.id) ?? [] } : { user }));
     return { views, total, startIndex };
-  })();
+  });
 }
 
 export function createUser(ctx: ScimContext, body: unknown): UserView {

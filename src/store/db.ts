@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { registerSqlFunctions } from './filter-sql.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { cacheStatements } from './statement-cache.js';
+import { enableGroupCommit } from './group-commit.js';
 
 export type Db = Database.Database;
 
@@ -26,6 +27,7 @@ export function openDb(file: string): Db {
   db.pragma('busy_timeout = 5000');
   registerSqlFunctions(db);
   cacheStatements(db);
+  enableGroupCommit(db);
   return db;
 }
 

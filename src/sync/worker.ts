@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import { fold } from '../scim/fold.js';
 import type { Db } from '../store/db.js';
+import { groupCommit } from '../store/group-commit.js';
 import * as sync from '../store/sync.repo.js';
 import type { SyncMark } from '../store/sync.repo.js';
 import { recordTargetFailure, recordTargetSuccess } from '../store/targets.repo.js';
@@ -104,6 +105,8 @@ export class SyncWorker {
   /** One pass over the due marks; returns how many were attempted. */
   async tick(): Promise<number> {
     if (Date.now() - this.lastDriftCheck >= DRIFT_SWEEP_EVERY_MS) this.scheduleDriftCheck();
+    // Nothing is sent for a change before it is on disk: commit SCIM writes still in their batch.
+    groupCommit(this.db).flush();
     const due = sync.dueMarks(this.db, new Date().toISOString(), this.batchSize);
     let attempted = 0;
     const byOrg = new Map<string, SyncMark[]>();
