@@ -1,5 +1,6 @@
 import { ScimError } from '../scim/errors.js';
 import { groupCommit } from '../store/group-commit.js';
+import { totalOf } from '../store/scim-rows.js';
 import { normalizeGroup, type MemberInput } from '../scim/normalize.js';
 import { applyPatch, type MemberOp } from '../scim/patch.js';
 import { checkIfMatch } from '../scim/preconditions.js';
@@ -101,7 +102,7 @@ export function listGroups(ctx: ScimContext, params: ListParams, withMembers: bo
   const { query, startIndex } = buildListQuery('Group', ctx.connection.id, params);
   return groupCommit(ctx.db).read(() => {
     const page = groups.listGroups(ctx.db, ctx.connection.id, query);
-    const total = groups.countGroups(ctx.db, ctx.connection.id, query.where, query.params);
+    const total = totalOf(query, page.length, () => groups.countGroups(ctx.db, ctx.connection.id, query.where, query.params));
     const views: GroupView[] = page.map((group) =>
       withMembers ? { group, members: groups.listMembers(ctx.db, group.seq) } : { group },
     );

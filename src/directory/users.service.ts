@@ -1,5 +1,6 @@
 import { ScimError } from '../scim/errors.js';
 import { groupCommit } from '../store/group-commit.js';
+import { totalOf } from '../store/scim-rows.js';
 import { normalizeUser, type StoredResource } from '../scim/normalize.js';
 import { applyPatch } from '../scim/patch.js';
 import { checkIfMatch } from '../scim/preconditions.js';
@@ -44,7 +45,7 @@ export function listUsers(ctx: ScimContext, params: ListParams, withGroups: bool
   // One read transaction, so the page and its totalResults describe the same snapshot.
   return groupCommit(ctx.db).read(() => {
     const page = users.listUsers(ctx.db, ctx.connection.id, query);
-    const total = users.countUsers(ctx.db, ctx.connection.id, query.where, query.params);
+    const total = totalOf(query, page.length, () => users.countUsers(ctx.db, ctx.connection.id, query.where, query.params));
     const groups = withGroups ? groupsOfMembers(ctx.db, page.map((u) => u.id)) : undefined;
     const views: UserView[] = page.map((user) => (groups ? { user, groups: groups.get(user.id) ?? [] } : { user }));
     return { views, total, startIndex };

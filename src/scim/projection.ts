@@ -58,6 +58,12 @@ function pickSub(value: unknown, sub: string): unknown {
   return undefined;
 }
 
+function withoutKey(value: unknown, key: string): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const { [key]: _dropped, ...rest } = value as Record<string, unknown>;
+  return rest;
+}
+
 function mergeInto(target: Record<string, unknown>, key: string, value: unknown) {
   const prev = target[key];
   if (prev === undefined) {
@@ -87,19 +93,20 @@ export function project(resource: Record<string, unknown>, p: Projection): Recor
     return out;
   }
   if (p.excluded) {
-    const out = structuredClone(resource);
+    // Copy on write: the resource is shared with its caller, so only what an exclusion changes
+    // (the top level, an extension object, a multi-valued attribute) is copied.
+    const out: Record<string, unknown> = { ...resource };
     for (const r of p.excluded) {
       if (r.attr.returned === 'always') continue;
-      const from = containerOf(out, r);
+      let from = containerOf(out, r);
       if (!from) continue;
+      if (r.extension) from = out[r.schema] = { ...from };
       if (!r.sub) {
         delete from[r.attr.name];
         continue;
       }
       const v = from[r.attr.name];
-      for (const el of Array.isArray(v) ? v : [v]) {
-        if (el && typeof el === 'object') delete (el as Record<string, unknown>)[r.sub.name];
-      }
+      if (v !== undefined) from[r.attr.name] = Array.isArray(v) ? v.map((el) => withoutKey(el, r.sub!.name)) : withoutKey(v, r.sub.name);
     }
     return out;
   }

@@ -106,23 +106,37 @@ export function existingGroupIds(db: Db, connectionId: string, ids: string[]): S
   return existingIds(db, GROUPS, connectionId, ids);
 }
 
-/** Adds members; one already present keeps its row. Returns the ids actually added. */
+/** Adds members; one already present keeps its row. Returns the ids actually added, in input order. */
 export function addMembers(db: Db, groupSeq: number, members: MemberRecord[]): string[] {
-  const insert = db.prepare(
-    `INSERT INTO scim_group_members (group_seq, member_id, member_type, display) VALUES (?, ?, ?, ?)
-     ON CONFLICT (group_seq, member_id) DO NOTHING`,
+  if (members.length === 0) return [];
+  // One statement for the whole list: a 1,000-member PATCH is not 1,000 round trips into SQLite.
+  const inserted = new Set(
+    db
+      .prepare(
+        `INSERT INTO scim_group_members (group_seq, member_id, member_type, display)
+         SELECT ?, j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]' FROM json_each(?) j WHERE true
+         ON CONFLICT (group_seq, member_id) DO NOTHING RETURNING member_id`,
+      )
+      .pluck()
+      .all(groupSeq, JSON.stringify(members.map((m) => [m.value, m.type, m.display]))) as string[],
   );
-  const added: string[] = [];
-  for (const m of members) {
-    if (insert.run(groupSeq, m.value, m.type, m.display).changes > 0) added.push(m.value);
-  }
-  return added;
+  return members.filter((m) => inserted.has(m.value)).map((m) => m.value);
 }
 
-/** Removes the named members. Returns the ids actually removed. */
-export function removeMembers(db: Db, groupSeq: number, ids: string[]): string[] {
-  const del = db.prepare('DELETE FROM scim_group_members WHERE group_seq = ? AND member_id = ?');
-  return ids.filter((id) => del.run(groupSeq, id).changes > 0);
+/** Removes the named members. Returns the ids actually removed, in input order. */
+export function removeMembers(db: Db, groupSeq: number, named: string[]): string[] {
+  const ids = [...new Set(named)];
+  if (ids.length === 0) return [];
+  const removed = new Set(
+    db
+      .prepare(
+        `DELETE FROM scim_group_members WHERE group_seq = ? AND member_id IN (SELECT value FROM json_each(?))
+         RETURNING member_id`,
+      )
+      .pluck()
+      .all(groupSeq, JSON.stringify(ids)) as string[],
+  );
+  return ids.filter((id) => removed.has(id));
 }
 
 /** Removes every member (or those matching `where`, SQL over alias m). Returns the ids removed. */
@@ -154,21 +168,19 @@ export function listMembers(db: Db, groupSeq: number): MemberRecord[] {
 /** The groups each of `memberIds` belongs to directly, for the derived User.groups. */
 export function groupsOfMembers(db: Db, memberIds: string[]): Map<string, { value: string; display: string }[]> {
   const out = new Map<string, { value: string; display: string }[]>();
-  for (let i = 0; i < memberIds.length; i += 500) {
-    const chunk = memberIds.slice(i, i + 500);
-    const rows = db
-      .prepare(
-        `SELECT m.member_id, g.id, g.display_name FROM scim_group_members m
-           JOIN scim_groups g ON g.seq = m.group_seq
-          WHERE m.member_id IN (${chunk.map(() => '?').join(',')})
-          ORDER BY g.display_name_key`,
-      )
-      .all(...chunk) as { member_id: string; id: string; display_name: string }[];
-    for (const r of rows) {
-      const list = out.get(r.member_id) ?? [];
-      list.push({ value: r.id, display: r.display_name });
-      out.set(r.member_id, list);
-    }
+  if (memberIds.length === 0) return out;
+  const rows = db
+    .prepare(
+      `SELECT m.member_id, g.id, g.display_name FROM scim_group_members m
+         JOIN scim_groups g ON g.seq = m.group_seq
+        WHERE m.member_id IN (SELECT value FROM json_each(?))
+        ORDER BY g.display_name_key`,
+    )
+    .all(JSON.stringify(memberIds)) as { member_id: string; id: string; display_name: string }[];
+  for (const r of rows) {
+    const list = out.get(r.member_id) ?? [];
+    list.push({ value: r.id, display: r.display_name });
+    out.set(r.member_id, list);
   }
   return out;
 }

@@ -110,6 +110,30 @@ export function removeGroupMember(db: Db, groupId: string, memberId: string, via
   return res.changes > 0;
 }
 
+/**
+ * Adds, for each SCIM user, its member to the group through that identity; one statement for
+ * the whole list (a 1,000-member PATCH). Users without an identity are skipped.
+ */
+export function addGroupMembersVia(db: Db, groupId: string, scimUserIds: string[], now: string): void {
+  if (scimUserIds.length === 0) return;
+  db.prepare(
+    `INSERT INTO org_group_members (group_id, member_id, via_scim_user_id, created_at)
+     SELECT @group, i.member_id, i.scim_user_id, @now FROM json_each(@ids) j JOIN member_identities i ON i.scim_user_id = j.value
+     WHERE true ON CONFLICT (group_id, member_id) DO NOTHING`,
+  ).run({ group: groupId, now, ids: JSON.stringify(scimUserIds) });
+}
+
+/** Removes the memberships these SCIM users brought to the group (only those, not an admin's). */
+export function removeGroupMembersVia(db: Db, groupId: string, scimUserIds: string[]): void {
+  if (scimUserIds.length === 0) return;
+  db.prepare(
+    `DELETE FROM org_group_members
+      WHERE group_id = @group
+        AND member_id IN (SELECT i.member_id FROM member_identities i WHERE i.scim_user_id IN (SELECT value FROM json_each(@ids)))
+        AND via_scim_user_id IN (SELECT value FROM json_each(@ids))`,
+  ).run({ group: groupId, ids: JSON.stringify(scimUserIds) });
+}
+
 /** The groups holding a member through this identity. */
 export function groupsVia(db: Db, scimUserId: string): string[] {
   return db.prepare('SELECT group_id FROM org_group_members WHERE via_scim_user_id = ?').pluck().all(scimUserId) as string[];

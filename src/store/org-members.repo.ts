@@ -149,13 +149,12 @@ export function countIdentities(db: Db, memberId: string): number {
 
 /** The member each of these SCIM users is, for those that are one (group projection). */
 export function membersOfScimUsers(db: Db, scimUserIds: string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  const stmt = db.prepare('SELECT member_id FROM member_identities WHERE scim_user_id = ?').pluck();
-  for (const id of scimUserIds) {
-    const memberId = stmt.get(id) as string | undefined;
-    if (memberId) out.set(id, memberId);
-  }
-  return out;
+  if (scimUserIds.length === 0) return new Map();
+  const rows = db
+    .prepare('SELECT scim_user_id, member_id FROM member_identities WHERE scim_user_id IN (SELECT value FROM json_each(?))')
+    .raw()
+    .all(JSON.stringify(scimUserIds)) as [string, string][];
+  return new Map(rows);
 }
 
 export function recordConflict(

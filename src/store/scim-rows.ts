@@ -60,6 +60,14 @@ export function listRows(db: Db, t: ScimTable, connectionId: string, q: ListQuer
   return rows.map(toRecord);
 }
 
+/**
+ * totalResults for a page of `q`. A page that is neither empty nor full is the last one, so the
+ * total is known without counting: a filter lookup (`userName eq`) costs one query, not two.
+ */
+export function totalOf(q: ListQuery, pageLength: number, count: () => number): number {
+  return pageLength > 0 && pageLength < q.limit ? q.offset + pageLength : count();
+}
+
 export function countRows(db: Db, t: ScimTable, connectionId: string, where: string, params: unknown[]): number {
   return db
     .prepare(`SELECT count(*) FROM ${t.name} ${t.alias} WHERE ${t.alias}.connection_id = ? AND (${where})`)
@@ -67,18 +75,17 @@ export function countRows(db: Db, t: ScimTable, connectionId: string, where: str
     .get(connectionId, ...params) as number;
 }
 
-/** The ids among `ids` that exist in the table for the connection, in chunks SQLite accepts. */
+/**
+ * The ids among `ids` that exist in the table for the connection. The ids go in as one JSON
+ * array, so a PATCH naming 1,000 members is one statement with one SQL text.
+ */
 export function existingIds(db: Db, t: ScimTable, connectionId: string, ids: string[]): Set<string> {
-  const found = new Set<string>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    // `+connection_id` keeps the planner on the id index: without statistics it would walk the
-    // connection's whole (connection_id, seq) index instead, a cost that grows with the directory.
-    const rows = db
-      .prepare(`SELECT id FROM ${t.name} WHERE +connection_id = ? AND id IN (${chunk.map(() => '?').join(',')})`)
-      .pluck()
-      .all(connectionId, ...chunk) as string[];
-    for (const id of rows) found.add(id);
-  }
-  return found;
+  if (ids.length === 0) return new Set();
+  // `+connection_id` keeps the planner on the id index: without statistics it would walk the
+  // connection's whole (connection_id, seq) index instead, a cost that grows with the directory.
+  const rows = db
+    .prepare(`SELECT id FROM ${t.name} WHERE +connection_id = ? AND id IN (SELECT value FROM json_each(?))`)
+    .pluck()
+    .all(connectionId, JSON.stringify(ids)) as string[];
+  return new Set(rows);
 }

@@ -164,12 +164,6 @@ export function projectMembership(
   if (added.length === 0 && removed.length === 0) return;
   const ids = members.membersOfScimUsers(db, [...added, ...removed]);
   markGroup(db, connection.organizationId, groupId, now, [...new Set(ids.values())]);
-  for (const scimUserId of removed) {
-    const memberId = ids.get(scimUserId);
-    if (memberId) groups.removeGroupMember(db, groupId, memberId, scimUserId);
-  }
-  for (const scimUserId of added) {
-    const memberId = ids.get(scimUserId);
-    if (memberId) groups.addGroupMember(db, groupId, memberId, scimUserId, now);
-  }
+  groups.removeGroupMembersVia(db, groupId, removed);
+  groups.addGroupMembersVia(db, groupId, added, now);
 }
