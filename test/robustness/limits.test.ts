@@ -175,6 +175,25 @@ describe('slow clients on the real server', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('refuses a body over the limit by its Content-Length, and a chunked one while it streams, with 413', async () => {
+    const headers = { Authorization: `Bearer ${server.tokens.okta}`, 'Content-Type': 'application/scim+json' };
+    const huge = JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'y'.repeat(MAX_BODY_BYTES) });
+    const declared = await fetch(`${server.baseUrl}/scim/v2/Users`, { method: 'POST', headers, body: huge });
+    expect(declared.status).toBe(413);
+    expect((await declared.json()).status).toBe('413');
+    // A ReadableStream body goes out chunked, with no Content-Length to judge by.
+    const chunks = [huge.slice(0, 1 << 20), huge.slice(1 << 20)];
+    const stream = new ReadableStream({ pull: (ctl) => (chunks.length ? ctl.enqueue(new TextEncoder().encode(chunks.shift()!)) : ctl.close()) });
+    const chunked = await fetch(`${server.baseUrl}/scim/v2/Users`, { method: 'POST', headers, body: stream, duplex: 'half' } as RequestInit);
+    expect(chunked.status).toBe(413);
+    // A chunked body under the limit is read as usual.
+    const small = JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'chunked@example.com' });
+    const okStream = new ReadableStream({ start: (ctl) => (ctl.enqueue(new TextEncoder().encode(small)), ctl.close()) });
+    const created = await fetch(`${server.baseUrl}/scim/v2/Users`, { method: 'POST', headers, body: okStream, duplex: 'half' } as RequestInit);
+    expect(created.status).toBe(201);
+    expect((await created.json()).userName).toBe('chunked@example.com');
+  });
+
   it('closes a connection whose body never finishes within the request timeout', async () => {
     const started = Date.now();
     const closed = await new Promise<number>((resolve, reject) => {
