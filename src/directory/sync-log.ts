@@ -1,7 +1,7 @@
 /**
  * Sync-log entries for SCIM requests. A write and its entry share one transaction (DESIGN
- * principle 1): the entry is inserted first, so every mark the write makes links to it, then
- * completed with what the write did. Reads and refusals are logged by the HTTP layer.
+ * principle 1): the entry's id is reserved first, so every mark the write makes links to it,
+ * and its row is written with what the write did. Reads and refusals are logged by the HTTP layer.
  */
 import { fold } from '../scim/fold.js';
 import type { StoredResource } from '../scim/normalize.js';
@@ -82,43 +82,34 @@ export function loggedWrite<T>(
   // Without a request (internal callers) nobody awaits a batch: a transaction of its own.
   if (!draft) return ctx.db.transaction(() => fn().result)();
   return groupCommit(ctx.db).run(() => {
-    const id = log.insertLog(ctx.db, {
-      at: draft.at,
-      organizationId: ctx.connection.organizationId,
-      connectionId: ctx.connection.id,
-      source: ctx.connection.source,
-      requestId: draft.requestId,
-      method: draft.method,
-      path: draft.path,
-      resourceType,
-      resourceId: null,
-      action,
-      status: 0,
-      scimType: null,
-      outcome: 'success',
-      durationMs: null,
-      userAgent: draft.userAgent,
-      userKey: null,
-      emailKey: null,
-      groupKey: null,
-      summary: {},
-    });
-    log.setCurrentLogId(id);
+    log.openEntry(ctx.db);
     try {
       const { result, outcome } = fn();
-      log.completeLog(ctx.db, id, {
+      log.writeEntry(ctx.db, {
+        at: draft.at,
+        organizationId: ctx.connection.organizationId,
+        connectionId: ctx.connection.id,
+        source: ctx.connection.source,
+        requestId: draft.requestId,
+        method: draft.method,
+        path: draft.path,
+        resourceType,
         resourceId: outcome.resourceId,
+        action,
         status: outcome.status,
-        summary: outcome.summary,
+        scimType: null,
+        outcome: 'success',
+        durationMs: Math.round((performance.now() - draft.startedMs) * 10) / 10,
+        userAgent: draft.userAgent,
         userKey: outcome.userKey ?? null,
         emailKey: outcome.emailKey ?? null,
         groupKey: outcome.groupKey ?? null,
-        durationMs: Math.round((performance.now() - draft.startedMs) * 10) / 10,
+        summary: outcome.summary,
       });
       draft.written = true;
       return result;
     } finally {
-      log.setCurrentLogId(null);
+      log.closeEntry();
     }
   });
 }

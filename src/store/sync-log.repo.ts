@@ -40,44 +40,52 @@ export interface LogRow extends Omit<LogEntry, 'userKey' | 'emailKey' | 'groupKe
 
 /**
  * The log entry of the SCIM write whose transaction is running now. better-sqlite3
- * transactions are synchronous, so nothing else runs between setting and clearing it: every
- * mark made inside the transaction is linked to this entry without threading its id through
- * every layer.
+ * transactions are synchronous, so nothing else runs between `openEntry` and `closeEntry`:
+ * every mark made inside the transaction is linked to this entry without threading its id
+ * through every layer. The entry's id is taken at the start (marks record it) and its row is
+ * written once, at the end, when what the write did is known; the effects wait for that row.
  */
-let currentLogId: number | null = null;
-export const getCurrentLogId = () => currentLogId;
-export function setCurrentLogId(id: number | null): void {
-  currentLogId = id;
+let current: { id: number; effects: [string, string][] } | null = null;
+export const getCurrentLogId = () => current?.id ?? null;
+
+/** Reserves the id of the next entry (the writer holds SQLite's write lock: nobody else takes it). */
+export function openEntry(db: Db): number {
+  const last = db.prepare('SELECT max(id) FROM sync_log').pluck().get() as number | null;
+  current = { id: (last ?? 0) + 1, effects: [] };
+  return current.id;
 }
 
-export function insertLog(db: Db, e: LogEntry): number {
+/** Writes the reserved entry and the effects noted meanwhile. */
+export function writeEntry(db: Db, e: LogEntry): void {
+  if (!current) throw new Error('no sync-log entry is open');
+  insertLog(db, e, current.id);
+  if (current.effects.length === 0) return;
+  db.prepare(
+    `INSERT OR IGNORE INTO sync_log_effects (log_id, entity_type, entity_id)
+     SELECT ?, j.value ->> '$[0]', j.value ->> '$[1]' FROM json_each(?) j`,
+  ).run(current.id, JSON.stringify(current.effects));
+}
+
+export function closeEntry(): void {
+  current = null;
+}
+
+/** The open entry caused a sync of this entity (written with the entry). */
+export function noteEffect(entityType: string, entityId: string): void {
+  current?.effects.push([entityType, entityId]);
+}
+
+export function insertLog(db: Db, e: LogEntry, id: number | null = null): number {
   return Number(
     db
       .prepare(
-        `INSERT INTO sync_log (at, organization_id, connection_id, source, request_id, method, path, resource_type, resource_id,
+        `INSERT INTO sync_log (id, at, organization_id, connection_id, source, request_id, method, path, resource_type, resource_id,
            action, status, scim_type, outcome, duration_ms, user_agent, user_key, email_key, group_key, summary)
-         VALUES (@at, @organizationId, @connectionId, @source, @requestId, @method, @path, @resourceType, @resourceId,
+         VALUES (@id, @at, @organizationId, @connectionId, @source, @requestId, @method, @path, @resourceType, @resourceId,
            @action, @status, @scimType, @outcome, @durationMs, @userAgent, @userKey, @emailKey, @groupKey, @summary)`,
       )
-      .run({ ...e, summary: JSON.stringify(e.summary) }).lastInsertRowid,
+      .run({ ...e, id, summary: JSON.stringify(e.summary) }).lastInsertRowid,
   );
-}
-
-export function completeLog(
-  db: Db,
-  id: number,
-  c: Pick<LogEntry, 'resourceId' | 'status' | 'summary' | 'userKey' | 'emailKey' | 'groupKey' | 'durationMs'>,
-): void {
-  db.prepare(
-    `UPDATE sync_log SET resource_id = coalesce(@resourceId, resource_id), status = @status, summary = @summary,
-       user_key = coalesce(@userKey, user_key), email_key = coalesce(@emailKey, email_key),
-       group_key = coalesce(@groupKey, group_key), duration_ms = @durationMs
-     WHERE id = @id`,
-  ).run({ ...c, summary: JSON.stringify(c.summary), id });
-}
-
-export function addEffect(db: Db, logId: number, entityType: string, entityId: string): void {
-  db.prepare('INSERT OR IGNORE INTO sync_log_effects (log_id, entity_type, entity_id) VALUES (?, ?, ?)').run(logId, entityType, entityId);
 }
 
 export interface LogFilters {

@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import { addEffect, getCurrentLogId } from './sync-log.repo.js';
+import { getCurrentLogId, noteEffect } from './sync-log.repo.js';
 
 export type EntityType = 'member' | 'group';
 export type MarkState = 'pending' | 'retrying' | 'parked' | 'awaiting_approval';
@@ -38,7 +38,7 @@ export function markForSync(db: Db, organizationId: string, entityType: EntityTy
        log_ids = CASE WHEN @log IS NULL THEN log_ids ELSE json_insert(log_ids, '$[#]', @log) END`,
   ).run({ org: organizationId, type: entityType, id: entityId, now, log: logId });
   // The sync log shows what each SCIM request caused downstream.
-  if (logId !== null) addEffect(db, logId, entityType, entityId);
+  if (logId !== null) noteEffect(entityType, entityId);
 }
 
 /** Marks that are due, oldest first. Groups after members, so that members exist remotely first. */
