@@ -87,7 +87,7 @@ describe('the scim-bridge binary', () => {
       const env = { DATA_DIR: dir };
       const migrated = cli(['migrate', '--json'], env);
       expect(migrated.status).toBe(0);
-      expect(JSON.parse(migrated.stdout)).toEqual({ applied: [1, 2, 3, 4] });
+      expect(JSON.parse(migrated.stdout)).toEqual({ applied: [1, 2, 3, 4, 5] });
       const created = cli(['connections', 'create', 'okta', '--json'], env);
       expect(created.status).toBe(0);
       const { token } = JSON.parse(created.stdout) as { token: string };

@@ -41,14 +41,24 @@ export function markForSync(db: Db, organizationId: string, entityType: EntityTy
   if (logId !== null) noteEffect(entityType, entityId);
 }
 
-/** Marks that are due, oldest first. Groups after members, so that members exist remotely first. */
+/**
+ * Marks that are due, oldest first. Groups after members, so that members exist remotely first.
+ * Each (type, state) pair is read in index order and at most `limit` deep, so the cost does not
+ * grow with the backlog.
+ */
 export function dueMarks(db: Db, now: string, limit: number): SyncMark[] {
-  return db
-    .prepare(
-      `${SELECT} WHERE state IN ('pending', 'retrying') AND next_attempt_at <= ?
-       ORDER BY entity_type = 'group', next_attempt_at LIMIT ?`,
-    )
-    .all(now, limit) as SyncMark[];
+  const stmt = db.prepare(
+    `${SELECT} WHERE entity_type = ? AND state = ? AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`,
+  );
+  const out: SyncMark[] = [];
+  for (const type of ['member', 'group'] as const) {
+    const want = limit - out.length;
+    if (want <= 0) break;
+    const due = [...(stmt.all(type, 'pending', now, want) as SyncMark[]), ...(stmt.all(type, 'retrying', now, want) as SyncMark[])];
+    due.sort((a, b) => (a.nextAttemptAt < b.nextAttemptAt ? -1 : a.nextAttemptAt > b.nextAttemptAt ? 1 : 0));
+    out.push(...due.slice(0, want));
+  }
+  return out;
 }
 
 export function getMark(db: Db, organizationId: string, entityType: EntityType, entityId: string): SyncMark | null {
