@@ -410,9 +410,9 @@ function report() {
   const w5 = summary['W5 Entra cycle'] as any;
   if (w5) console.log(`W5 wall time: bridge ${f(w5.bridge.wallMs / 1000, 2)} s, floor ${f(w5.floor.wallMs / 1000, 2)} s, bridge/floor ${f(w5.bridge.wallMs / w5.floor.wallMs, 2)}x`);
   const w2 = Object.keys(summary).filter((k) => k.startsWith('W2'));
-  if (w2.length > 1) {
-    const a = summary[w2[0]!] as any, z = summary[w2[w2.length - 1]!] as any;
-    console.log(`W2 growth ${w2[0]} -> ${w2[w2.length - 1]}: bridge p50 x${f(z.bridge.p50 / a.bridge.p50, 2)}, CPU/req x${f(z.bridge.cpuMsPerReq / a.bridge.cpuMsPerReq, 2)}`);
+  for (let i = 1; i < w2.length; i++) {
+    const a = summary[w2[i - 1]!] as any, z = summary[w2[i]!] as any;
+    console.log(`W2 growth ${w2[i - 1]} -> ${w2[i]}: bridge p50 x${f(z.bridge.p50 / a.bridge.p50, 2)}, CPU/req x${f(z.bridge.cpuMsPerReq / a.bridge.cpuMsPerReq, 2)}; floor p50 x${f(z.floor.p50 / a.floor.p50, 2)}, CPU/req x${f(z.floor.cpuMsPerReq / a.floor.cpuMsPerReq, 2)}`);
   }
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memGb: totalmem() / 2 ** 30, node: process.version, platform: process.platform };
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
