@@ -60,6 +60,11 @@ export function writeEntry(db: Db, e: LogEntry): void {
   if (!current) throw new Error('no sync-log entry is open');
   insertLog(db, e, current.id);
   if (current.effects.length === 0) return;
+  if (current.effects.length === 1) {
+    const [type, id] = current.effects[0]!;
+    db.prepare('INSERT INTO sync_log_effects (log_id, entity_type, entity_id) VALUES (?, ?, ?)').run(current.id, type, id);
+    return;
+  }
   db.prepare(
     `INSERT OR IGNORE INTO sync_log_effects (log_id, entity_type, entity_id)
      SELECT ?, j.value ->> '$[0]', j.value ->> '$[1]' FROM json_each(?) j`,

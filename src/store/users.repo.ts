@@ -28,8 +28,9 @@ function uniquenessError(resource: StoredResource): ScimError {
   return ScimError.uniqueness(`A user with userName "${String(resource.userName)}" already exists in this connection.`);
 }
 
-function writeValues(db: Db, seq: number, connectionId: string, resource: StoredResource): void {
-  db.prepare('DELETE FROM scim_user_values WHERE user_seq = ?').run(seq);
+/** Writes the indexed values of a user; `replacing` drops the previous ones first (a new user has none). */
+function writeValues(db: Db, seq: number, connectionId: string, resource: StoredResource, replacing: boolean): void {
+  if (replacing) db.prepare('DELETE FROM scim_user_values WHERE user_seq = ?').run(seq);
   const insert = db.prepare(
     `INSERT INTO scim_user_values (user_seq, connection_id, attr, position, value_key, type_key, is_primary)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -72,7 +73,7 @@ export function insertUser(db: Db, connectionId: string, resource: StoredResourc
     if (isUniqueViolation(err)) throw uniquenessError(resource);
     throw err;
   }
-  writeValues(db, seq, connectionId, resource);
+  writeValues(db, seq, connectionId, resource, false);
   return { seq, id, connectionId, resource, version: 1, createdAt: now, lastModified: now };
 }
 
@@ -96,7 +97,7 @@ export function updateUser(db: Db, current: UserRecord, resource: StoredResource
     if (isUniqueViolation(err)) throw uniquenessError(resource);
     throw err;
   }
-  writeValues(db, current.seq, current.connectionId, resource);
+  writeValues(db, current.seq, current.connectionId, resource, true);
   return { ...current, resource, version: current.version + 1, lastModified: now };
 }
 
