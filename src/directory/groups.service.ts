@@ -1,9 +1,9 @@
 import { ScimError } from '../scim/errors.js';
-import { groupCommit } from '../store/group-commit.js';
-import { totalOf } from '../store/scim-rows.js';
 import { normalizeGroup, type MemberInput } from '../scim/normalize.js';
 import { applyPatch, type MemberOp } from '../scim/patch.js';
 import { checkIfMatch } from '../scim/preconditions.js';
+import { groupCommit } from '../store/group-commit.js';
+import { totalOf } from '../store/scim-rows.js';
 import * as groups from '../store/groups.repo.js';
 import type { GroupRecord, MemberRecord } from '../store/groups.repo.js';
 import { compileMemberFilter } from '../store/member-filter-sql.js';

@@ -1,9 +1,9 @@
 import { ScimError } from '../scim/errors.js';
-import { groupCommit } from '../store/group-commit.js';
-import { totalOf } from '../store/scim-rows.js';
 import { normalizeUser, type StoredResource } from '../scim/normalize.js';
 import { applyPatch } from '../scim/patch.js';
 import { checkIfMatch } from '../scim/preconditions.js';
+import { groupCommit } from '../store/group-commit.js';
+import { totalOf } from '../store/scim-rows.js';
 import { groupsOfMembers, removeFromAllGroups } from '../store/groups.repo.js';
 import * as users from '../store/users.repo.js';
 import type { UserRecord } from '../store/users.repo.js';
@@ -42,7 +42,7 @@ export function getUser(ctx: ScimContext, id: string, withGroups: boolean): User
 
 export function listUsers(ctx: ScimContext, params: ListParams, withGroups: boolean) {
   const { query, startIndex } = buildListQuery('User', ctx.connection.id, params);
-  // One read transaction, so the page and its totalResults describe the same snapshot.
+  // One snapshot (a read transaction, or the open write batch) for the page and its totalResults.
   return groupCommit(ctx.db).read(() => {
     const page = users.listUsers(ctx.db, ctx.connection.id, query);
     const total = totalOf(query, page.length, () => users.countUsers(ctx.db, ctx.connection.id, query.where, query.params));

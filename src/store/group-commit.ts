@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
  * therefore share one transaction: each runs in its own savepoint (a failing write rolls back
  * alone), and the batch commits once, when the event loop has handled what had arrived
  * (setImmediate). Nobody is answered before the commit: the HTTP layer awaits `durable()`
- * (src/api/durable.ts), so "acknowledged means on disk" holds exactly as before.
+ * (src/api/scim/durable.ts), so "acknowledged means on disk" holds exactly as before.
  *
  * Everything else keeps its own transactions, unchanged: a statement that writes, a
  * `db.transaction`, `exec` or `pragma` run outside a batched write commits the open batch
