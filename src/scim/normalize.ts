@@ -84,6 +84,13 @@ export function isReferenceComplex(def: AttrDef): boolean {
  * "unassigned": null, an empty string, an empty array, or a complex value with nothing left.
  * Read-only sub-attributes (manager.displayName) are dropped, unknown ones ignored.
  */
+/**
+ * The longest single attribute value accepted. The longest real ones are base64 certificates
+ * (x509Certificates, a few KB); without a bound a 5 MB "email" was stored, indexed and sent on
+ * to the application.
+ */
+export const MAX_VALUE_CHARS = 65_536;
+
 export function coerceValue(def: AttrDef, value: unknown, path: string): unknown {
   if (value === null || value === undefined || value === '') return undefined;
   if (def.multiValued) return coerceMultiValued(def, value, path);
@@ -106,7 +113,12 @@ function coerceScalar(def: AttrDef, value: unknown, path: string): unknown {
     default:
       // string, reference, dateTime, binary: stored as sent. A number or boolean is turned into
       // its text (an employeeNumber sent as 1234); an object or array is not a string.
-      if (typeof value === 'string') return value;
+      if (typeof value === 'string') {
+        if (value.length > MAX_VALUE_CHARS) {
+          throw ScimError.invalidValue(`${path} is ${value.length} characters long; a value may have at most ${MAX_VALUE_CHARS}.`);
+        }
+        return value;
+      }
       if (typeof value === 'number' || typeof value === 'boolean') return String(value);
       throw ScimError.invalidValue(`${path} must be a string, not ${describeValue(value)}.`);
   }

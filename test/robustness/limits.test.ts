@@ -9,6 +9,7 @@ import { MAX_BODY_BYTES } from '../../src/app.js';
 import { BULK_LIMITS } from '../../src/api/scim/bulk.routes.js';
 import { MAX_COUNT } from '../../src/directory/query.js';
 import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH } from '../../src/scim/filter.js';
+import { MAX_VALUE_CHARS } from '../../src/scim/normalize.js';
 import { createHarness, TEST_ADMIN_KEY, type Harness, type HarnessResponse } from '../helpers/harness.js';
 import { startServer, type StartedServer } from '../helpers/server.js';
 
@@ -61,6 +62,37 @@ describe('the existing limits, advertised and enforced', () => {
     const huge = JSON.stringify({ userName: 'y'.repeat(MAX_BODY_BYTES) });
     expectScimError(await h.request('POST', '/scim/v2/Users', { rawBody: huge, headers: { 'Content-Type': 'application/scim+json' } }), 413);
     expect((await h.request('GET', '/scim/v2/Users')).body.totalResults).toBe(0);
+  });
+});
+
+describe('the length of one attribute value', () => {
+  it('accepts a value of MAX_VALUE_CHARS and refuses a longer one on POST, PUT and PATCH with 400 invalidValue, storing nothing', async () => {
+    h = await createHarness();
+    const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+    const email = (n: number) => `${'a'.repeat(n - '@example.com'.length)}@example.com`;
+    const longest = await h.request('POST', '/scim/v2/Users', { body: { schemas: [USER], userName: 'longest', emails: [{ value: email(MAX_VALUE_CHARS) }] } });
+    expect(longest.status).toBe(201);
+    expect(longest.body.emails[0].value).toHaveLength(MAX_VALUE_CHARS);
+
+    const tooLong = await h.request('POST', '/scim/v2/Users', { body: { schemas: [USER], userName: 'too-long', emails: [{ value: email(MAX_VALUE_CHARS + 1) }] } });
+    expectScimError(tooLong, 400);
+    expect(tooLong.body.scimType).toBe('invalidValue');
+    expect(tooLong.body.detail).toContain(`at most ${MAX_VALUE_CHARS}`);
+    const userName = await h.request('POST', '/scim/v2/Users', { body: { schemas: [USER], userName: 'u'.repeat(MAX_VALUE_CHARS + 1) } });
+    expectScimError(userName, 400);
+
+    const id = longest.body.id as string;
+    const put = await h.request('PUT', `/scim/v2/Users/${id}`, { body: { schemas: [USER], userName: 'longest', title: 't'.repeat(MAX_VALUE_CHARS + 1) } });
+    expectScimError(put, 400);
+    const patch = await h.request('PATCH', `/scim/v2/Users/${id}`, {
+      body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value: 'd'.repeat(MAX_VALUE_CHARS + 1) }] },
+    });
+    expectScimError(patch, 400);
+    const after = await h.request('GET', `/scim/v2/Users/${id}`);
+    expect(after.body.title).toBeUndefined();
+    expect(after.body.displayName).toBeUndefined();
+    const list = await h.request('GET', '/scim/v2/Users');
+    expect(list.body.totalResults).toBe(1);
   });
 });
 
