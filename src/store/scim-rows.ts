@@ -61,11 +61,13 @@ export function listRows(db: Db, t: ScimTable, connectionId: string, q: ListQuer
 }
 
 /**
- * totalResults for a page of `q`. A page that is neither empty nor full is the last one, so the
- * total is known without counting: a filter lookup (`userName eq`) costs one query, not two.
+ * totalResults for a page of `q`. A page that is not full is the last one, so the total is known
+ * without counting, unless it is empty past the first row (the results may end before the
+ * offset): a filter lookup (`userName eq`, Entra's "does this user exist") costs one query.
  */
 export function totalOf(q: ListQuery, pageLength: number, count: () => number): number {
-  return pageLength > 0 && pageLength < q.limit ? q.offset + pageLength : count();
+  const last = pageLength < q.limit && (pageLength > 0 || q.offset === 0);
+  return last ? q.offset + pageLength : count();
 }
 
 export function countRows(db: Db, t: ScimTable, connectionId: string, where: string, params: unknown[]): number {
