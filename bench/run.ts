@@ -29,7 +29,6 @@ const SEED_BY_HTTP = 100_000;
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLK_TCK = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
-const PAGE = 4096;
 
 // ---------- servers ----------
 interface Target {
@@ -424,6 +423,5 @@ function medExtra(rs: PassResult[]) {
   if (!rs[0]?.extra) return undefined;
   return Object.fromEntries(Object.keys(rs[0].extra).map((k) => [k, median(rs.map((r) => r.extra![k]!))]));
 }
-void PAGE;
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -51,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   // The doctor loads the configuration itself: a bad one is one of the things it reports.
-  if (command === 'doctor') return doctorCommand(words.slice(1), new Set([...args.flags, ...args.values.keys()]), print);
+  if (command === 'doctor') return doctorCommand(words.slice(1), new Set([...args.flags, ...args.values.keys()]));
   let config: Config;
   try {
     config = loadConfig();
@@ -100,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'deliveries':
-      return withDb(config, (db) => deliveriesCommand({ db, organizationId: DEFAULT_ORGANIZATION_ID }, words.slice(1), json, print));
+      return withDb(config, (db) => deliveriesCommand({ db, organizationId: DEFAULT_ORGANIZATION_ID }, words.slice(1), json));
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${HELP.main}\n`);
       return EXIT.usage;

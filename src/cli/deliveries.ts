@@ -5,6 +5,7 @@
 import { AccessError } from '../directory/access/errors.js';
 import * as deliveries from '../directory/deliveries.service.js';
 import type { AdminContext } from '../directory/access/types.js';
+import { print } from './common.js';
 
 export const DELIVERIES_HELP = `Usage: scim-bridge deliveries <subcommand> [--json]
 
@@ -13,10 +14,8 @@ export const DELIVERIES_HELP = `Usage: scim-bridge deliveries <subcommand> [--js
   approve [<member|group> <id>] Approve a removal the mass-removal guard holds (all without an id)
   drop <member|group> <id>      Drop a pending delivery (the application is left as it is)`;
 
-type Print = (json: boolean, value: unknown, text: string) => void;
-
 /** Returns the exit code: 0 done, 1 nothing to act on, 2 usage. */
-export function deliveriesCommand(ctx: AdminContext, words: string[], json: boolean, print: Print): number {
+export function deliveriesCommand(ctx: AdminContext, words: string[], json: boolean): number {
   const [sub, type, id] = words;
   const entity = type === 'member' || type === 'group' ? type : null;
   try {

@@ -33,6 +33,7 @@ import { DB_FILE } from '../server.js';
 import { getTarget, listTargets, type TargetRow } from '../store/targets.repo.js';
 import type { ResolvedTarget } from '../sync/worker.js';
 import { createTargetResolver } from '../targets/registry.js';
+import { print } from './common.js';
 
 /** The doctor waits longer for the application than /readyz does: it is run by a person. */
 const DOCTOR_PROBE_TIMEOUT_MS = 10_000;
@@ -50,7 +51,6 @@ Checks what the bridge needs, with the environment serve would start with, and s
 Nothing is changed: the database is neither created nor migrated.
 Exit codes: 0 no check failed (warnings allowed), 1 a check failed, 2 usage error.`;
 
-type Print = (json: boolean, value: unknown, text: string) => void;
 
 const LABEL: Record<Check['status'], string> = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' };
 
@@ -230,7 +230,7 @@ export async function runDoctor(env: NodeJS.ProcessEnv = process.env, nowMs = Da
 }
 
 /** Returns the exit code: 0 nothing failed, 1 a check failed, 2 usage. */
-export async function doctorCommand(words: string[], flags: Set<string>, print: Print): Promise<number> {
+export async function doctorCommand(words: string[], flags: Set<string>): Promise<number> {
   const unknown = [...flags].find((f) => f !== '--json');
   if (words.length > 0 || unknown) {
     process.stderr.write(`doctor: ${unknown ? `unknown option ${unknown}` : `unexpected argument "${words[0]}"`}\n\n${DOCTOR_HELP}\n`);
