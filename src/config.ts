@@ -63,6 +63,27 @@ export const configSchema = z
   TARGET_ORGANIZATION_ID: z.string().min(1).optional(),
   /** LangWatch: what a person deleted in the IdP becomes in the application. */
   TARGET_DELETE_MODE: z.enum(['remove', 'disable']).default('remove'),
+  /**
+   * LangWatch: people and groups over LangWatch's own SCIM server (`scim`, needs the Enterprise
+   * plan; people are added at once and groups are locked in LangWatch too), or over REST invites
+   * that wait for the person to accept (`invite`, any plan). See docs/targets.md.
+   */
+  TARGET_LANGWATCH_MODE: z.enum(['scim', 'invite']).default('scim'),
+  /** LangWatch SCIM mode: a SCIM token to use instead of minting one with the API key. */
+  TARGET_SCIM_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it goes into an HTTP header)')
+    .optional(),
+  /**
+   * LangWatch: how a suspended person is suspended. `organization` (default): the
+   * organization-scoped REST `disabled` flag; `account`: SCIM `active:false`, which locks the
+   * person's whole LangWatch account, in every organization of a shared instance.
+   */
+  TARGET_SUSPEND: z.enum(['organization', 'account']).default('organization'),
+  /** LangWatch invite mode: every invite must name a team (TARGETS.md §A3); people join it with this role. */
+  TARGET_INVITE_TEAM_ID: z.string().min(1).optional(),
+  TARGET_INVITE_TEAM_ROLE: z.enum(['ADMIN', 'MEMBER', 'VIEWER']).default('MEMBER'),
   /** LangSmith: groups map to workspaces by LangSmith's naming convention or by role bindings. */
   TARGET_GROUP_MAPPING: z.enum(['convention', 'bindings']).default('convention'),
   TARGET_GROUP_PREFIX: z.string().default(''),
@@ -100,6 +121,20 @@ export const configSchema = z
     if (c.TARGET === 'embedded') return;
     for (const name of ['TARGET_URL', 'TARGET_API_KEY'] as const) {
       if (!c[name]) ctx.addIssue({ code: 'custom', path: [name], message: `required when TARGET=${c.TARGET}` });
+    }
+    if (c.TARGET === 'langwatch' && c.TARGET_LANGWATCH_MODE === 'invite' && !c.TARGET_INVITE_TEAM_ID) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TARGET_INVITE_TEAM_ID'],
+        message: 'required when TARGET_LANGWATCH_MODE=invite (LangWatch refuses an invite that names no team)',
+      });
+    }
+    if (c.TARGET === 'langwatch' && c.TARGET_LANGWATCH_MODE === 'invite' && c.TARGET_SUSPEND === 'account') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TARGET_SUSPEND'],
+        message: 'account suspends over SCIM, which TARGET_LANGWATCH_MODE=invite does not use; leave it at organization',
+      });
     }
     if (c.TARGET === 'langsmith' && !c.TARGET_ORGANIZATION_ID) {
       ctx.addIssue({ code: 'custom', path: ['TARGET_ORGANIZATION_ID'], message: 'required when TARGET=langsmith' });

@@ -18,6 +18,9 @@ describe('loadConfig', () => {
       TARGET_GROUP_MAPPING: 'convention',
       TARGET_GROUP_PREFIX: '',
       TARGET_CREATE_WORKSPACES: false,
+      TARGET_LANGWATCH_MODE: 'scim',
+      TARGET_SUSPEND: 'organization',
+      TARGET_INVITE_TEAM_ROLE: 'MEMBER',
       SYNC_PROTECTED_EMAILS: [],
       SYNC_MASS_REMOVAL_SHARE: 0.2,
       SYNC_MASS_REMOVAL_MIN: 10,
@@ -87,7 +90,7 @@ describe('the scim-bridge binary', () => {
       const env = { DATA_DIR: dir };
       const migrated = cli(['migrate', '--json'], env);
       expect(migrated.status).toBe(0);
-      expect(JSON.parse(migrated.stdout)).toEqual({ applied: [1, 2, 3, 4, 5] });
+      expect(JSON.parse(migrated.stdout)).toEqual({ applied: [1, 2, 3, 4, 5, 6] });
       const created = cli(['connections', 'create', 'okta', '--json'], env);
       expect(created.status).toBe(0);
       const { token } = JSON.parse(created.stdout) as { token: string };

@@ -1,6 +1,19 @@
 /**
- * `npm run fake:langsmith`: the LangSmith stand-in on PORT (default 5570) and HOST (default
- * 127.0.0.1), with one organization ready to use. Stops on SIGINT / SIGTERM.
+ * `npm run fake:langsmith`: the LangSmith stand-in (TARGETS.md §B) on PORT (default 5570) and
+ * HOST (default 127.0.0.1), with one organization ready to use. Stops on SIGINT / SIGTERM.
+ *
+ * What to know when pointing a client at it:
+ * - the printed key is an organization-scoped service key with Organization Admin (§B Keys):
+ *   send X-API-Key and X-Organization-Id on every request, and X-Tenant-Id on workspace-scoped
+ *   ones (without it they are 403 with this key);
+ * - invites stay pending until `POST /_fake/invites/:id/accept` (or `PATCH /_fake/settings
+ *   {"autoAcceptInvites":true}`);
+ * - `POST /api/v1/workspaces/current/members` takes `{org_identity_id, role_id}`; without
+ *   `role_id` (e.g. the docs' sample body) the member gets the default workspace role, "Viewer"
+ *   (`PATCH /_fake/settings {"defaultWorkspaceRole":...}` changes it);
+ * - organization and workspace identity ids differ;
+ * - only the 422 `{detail:[...]}` is documented by LangSmith; the other refusals' statuses and
+ *   `{detail: "..."}` bodies are this stand-in's choices.
  */
 import { CONTROL_API_USAGE } from './app.js';
 import { startLangSmithFake } from './server.js';
@@ -15,22 +28,31 @@ const fake = await startLangSmithFake({ port, host: process.env.HOST ?? '127.0.0
 const org = fake.organization;
 const ws = org.workspaces[0];
 const roles = fake.state.rolesOf(fake.state.requireOrg(org.organizationId));
+const roleId = (displayName: string) => roles.find((r) => r.display_name === displayName)?.id ?? '';
 const headers = `-H 'X-API-Key: ${org.apiKey}' -H 'X-Organization-Id: ${org.organizationId}'`;
 const lines = [
   `LangSmith stand-in listening on ${fake.url}  (API under ${fake.url}/api/v1)`,
   '',
   `  organization     ${org.organizationId}  (${org.displayName})   X-Organization-Id`,
-  `  API key          ${org.apiKey}   X-API-Key (an Organization Admin's personal token)`,
-  `  admin            ${org.admin.email}  identity ${org.admin.identityId}, user_id ${org.admin.userId}`,
+  `  API key          ${org.apiKey}   X-API-Key (organization-scoped service key, Organization Admin)`,
+  `  admin            ${org.admin.email}  org identity ${org.admin.identityId}, ls_user_id ${org.admin.lsUserId}`,
   ...org.workspaces.map((w) => `  workspace        ${w.id}  (${w.displayName})   X-Tenant-Id`),
   ...roles.map((r) => `  role             ${r.id}  ${r.display_name} (${r.access_scope})`),
-  `  settings         seatLimit ${org.settings.seatLimit ?? 'unlimited'}, autoAcceptInvites ${org.settings.autoAcceptInvites}`,
+  `  settings         seatLimit ${org.settings.seatLimit ?? 'unlimited'}, autoAcceptInvites ${org.settings.autoAcceptInvites}, defaultWorkspaceRole ${org.settings.defaultWorkspaceRole}`,
   '',
   'Try it:',
   `  curl -s ${headers} ${fake.url}/api/v1/orgs/current/members`,
+  `  curl -s ${headers} '${fake.url}/api/v1/orgs/current/members/active?limit=50&offset=0&emails=${org.admin.email}'`,
   ...(ws ? [`  curl -s ${headers} -H 'X-Tenant-Id: ${ws.id}' ${fake.url}/api/v1/workspaces/current/members`] : []),
   `  curl -s -X POST ${headers} -H 'Content-Type: application/json' \\`,
-  `       -d '{"email":"ada@example.com","role_id":"${roles.find((r) => r.name === 'ORGANIZATION_USER')?.id ?? ''}","workspace_ids":[${ws ? `"${ws.id}"` : ''}],"workspace_role_id":"${roles.find((r) => r.name === 'WORKSPACE_VIEWER')?.id ?? ''}"}' ${fake.url}/api/v1/orgs/current/members`,
+  `       -d '{"email":"ada@example.com","role_id":"${roleId('Organization User')}","workspace_ids":[${ws ? `"${ws.id}"` : ''}],"workspace_role_id":"${roleId('Editor')}"}' ${fake.url}/api/v1/orgs/current/members`,
+  `  curl -s -X POST ${fake.url}/_fake/invites/<pending id>/accept`,
+  ...(ws
+    ? [
+        `  curl -s -X POST ${headers} -H 'X-Tenant-Id: ${ws.id}' -H 'Content-Type: application/json' \\`,
+        `       -d '{"org_identity_id":"<id from /orgs/current/members>","role_id":"${roleId('Editor')}"}' ${fake.url}/api/v1/workspaces/current/members`,
+      ]
+    : []),
   '',
   'Control API (no auth, never faulted, not counted):',
   ...CONTROL_API_USAGE.map((l) => `  ${l}`),

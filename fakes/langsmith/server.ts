@@ -1,6 +1,9 @@
 /**
  * Starts the LangSmith stand-in as a real HTTP server (for the bridge's tests and for
  * `npm run fake:langsmith`). Port 0 picks a free port; `close()` ends hung requests too.
+ *
+ * Invites stay pending until accepted through `POST /_fake/invites/:id/accept` (TARGETS.md §B
+ * S5); a suite that wants people to join at once passes `settings: { autoAcceptInvites: true }`.
  */
 import type { Faults } from '../faults.js';
 import { listenFake } from '../listen.js';

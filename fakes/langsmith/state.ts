@@ -1,252 +1,46 @@
 /**
- * The in-memory model behind the LangSmith stand-in (TARGETS.md §B): organizations found by API
- * key, their workspaces, roles, organization identities (members), workspace identities
- * (workspace memberships) and pending identities (invites not yet accepted).
+ * The in-memory state behind the LangSmith stand-in (TARGETS.md §B): organizations found by API
+ * key, their keys, roles, workspaces, organization identities, workspace identities and pending
+ * identities (the records are described in model.ts). This file holds what every feature needs:
+ * seeding and reset, keys and callers, roles, and the few primitives that make identities. The
+ * rules of each endpoint family live beside its routes (workspaces.ts, org-members.ts,
+ * workspace-members.ts).
  *
- * How LangSmith keeps people, and so how this model does:
- * - a *user* is global (one per email address): `ls_user_id` (LangSmith's own user id) and
- *   `user_id` (the login provider's user id) are the same in every organization;
- * - an *organization identity* ties a user to an organization with an organization role; its
- *   `id` is the `identity_id` of `/api/v1/orgs/current/members/{identity_id}`;
- * - a *workspace identity* ties a user to a workspace with a workspace role. It has its own id,
- *   different from the organization identity's: `/api/v1/workspaces/current/members/{identity_id}`
- *   takes that one (LangSmith keeps one identity row per organization and per workspace);
- * - a *pending identity* is an invite (`POST /api/v1/orgs/current/members`). It has no user
- *   until it is accepted; accepting creates the organization identity (a new id) and the
- *   workspace identities the invite named.
- *
- * Every operation is synchronous, so two concurrent requests can never both pass a guard rail
- * (the last Organization Admin, the seat limit). Operations refuse with `LangSmithError`
- * (status + FastAPI-style detail); routes only parse, call and render.
+ * Every operation is synchronous, so two concurrent requests can never both pass a check.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { badReference, conflict, LangSmithError, notFound } from './errors.js';
+import type { CustomRoleInput, KeyInput, OrganizationInput, SeededOrganization, SeedMemberInput, RoleRef } from './inputs.js';
+import {
+  DEFAULT_SETTINGS,
+  newApiKey,
+  normEmail,
+  normId,
+  stamp,
+  SYSTEM_ROLE_SPECS,
+  type AccessScope,
+  type ApiKey,
+  type Caller,
+  type Organization,
+  type OrgIdentity,
+  type OrgSettings,
+  type PendingIdentity,
+  type Role,
+  type SystemRoleName,
+  type User,
+  type Workspace,
+  type WorkspaceIdentity,
+} from './model.js';
 
-export class LangSmithError extends Error {
-  constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409,
-    readonly detail: string,
-  ) {
-    super(detail);
-    this.name = 'LangSmithError';
-  }
-}
-
-// ---- the model -----------------------------------------------------------------------------
-
-export type AccessScope = 'organization' | 'workspace';
-
-export interface Role {
-  id: string;
-  /** ORGANIZATION_ADMIN, ..., WORKSPACE_VIEWER for system roles; CUSTOM for custom ones. */
-  name: string;
-  display_name: string;
-  description: string;
-  access_scope: AccessScope;
-  /** null for system roles (shared by every organization). */
-  organization_id: string | null;
-  permissions: string[];
-}
-
-export interface OrgSettings {
-  /** Active members plus pending invites may not exceed it; null is unlimited. */
-  seatLimit: number | null;
-  /** true: an invite is accepted the moment it is created (as the LangWatch stand-in). */
-  autoAcceptInvites: boolean;
-}
-
-export const DEFAULT_SETTINGS: OrgSettings = { seatLimit: null, autoAcceptInvites: true };
-
-export interface User {
-  /** LangSmith's user id (`ls_user_id`). */
-  id: string;
-  /** The login provider's user id (`user_id`): what `POST /workspaces/current/members` takes. */
-  authUserId: string;
-  email: string;
-  fullName: string | null;
-  createdAt: string;
-}
-
-export interface OrgIdentity {
-  id: string;
-  userId: string;
-  roleId: string;
-  createdAt: string;
-}
-
-export interface WorkspaceIdentity {
-  id: string;
-  userId: string;
-  workspaceId: string;
-  /** The organization identity this one hangs from. */
-  parentId: string;
-  roleId: string;
-  createdAt: string;
-}
-
-export interface PendingIdentity {
-  id: string;
-  email: string;
-  roleId: string;
-  workspaceIds: string[];
-  /** The workspace role the invitee gets in every workspace of `workspaceIds`. */
-  workspaceRoleId: string;
-  createdAt: string;
-}
-
-export interface Workspace {
-  id: string;
-  displayName: string;
-  createdAt: string;
-  /** Workspace identity id → identity, in insertion order. */
-  members: Map<string, WorkspaceIdentity>;
-}
-
-export interface ApiKey {
-  key: string;
-  /** The organization identity the personal access token belongs to. */
-  identityId: string;
-  createdAt: string;
-}
-
-export interface Organization {
-  id: string;
-  displayName: string;
-  createdAt: string;
-  settings: OrgSettings;
-  keys: Map<string, ApiKey>;
-  customRoles: Role[];
-  workspaces: Map<string, Workspace>;
-  /** Organization identity id → identity. */
-  members: Map<string, OrgIdentity>;
-  pending: Map<string, PendingIdentity>;
-}
-
-// ---- inputs --------------------------------------------------------------------------------
-
-/** A role named by id, by `display_name` or by `name` (control API and seeding only). */
-export type RoleRef = string;
-
-export interface SeedMemberInput {
-  email: string;
-  fullName?: string | null | undefined;
-  /** Organization role; default "Organization User". */
-  role?: RoleRef | undefined;
-  /** Workspaces by id or display name, each with a workspace role (default "Admin"). */
-  workspaces?: { workspace: string; role?: RoleRef | undefined }[] | undefined;
-}
-
-/** Control API inputs are camelCase, as the LangWatch stand-in's; the application API is snake_case. */
-export interface OrganizationInput {
-  id?: string | undefined;
-  displayName?: string | undefined;
-  admin?:
-    | {
-        email?: string | undefined;
-        fullName?: string | undefined;
-        /** Pinned ids (a reset rebuilds the admin with the ids it had). */
-        identityId?: string | undefined;
-        userId?: string | undefined;
-        lsUserId?: string | undefined;
-      }
-    | undefined;
-  /** A personal access token for the admin; made up (`lsv2_pt_...`) when absent. */
-  apiKey?: string | undefined;
-  /** Workspaces to create; default one, "Default". The admin is Admin in each. */
-  workspaces?: ({ id?: string | undefined; displayName: string } | string)[] | undefined;
-  members?: SeedMemberInput[] | undefined;
-  settings?: Partial<OrgSettings> | undefined;
-}
-
-export interface CustomRoleInput {
-  organizationId?: string | undefined;
-  id?: string | undefined;
-  displayName: string;
-  description?: string | undefined;
-  accessScope?: AccessScope | undefined;
-  permissions?: string[] | undefined;
-}
-
-export interface InviteInput {
-  email: string;
-  role_id?: string | undefined;
-  workspace_ids?: string[] | undefined;
-  workspace_role_id?: string | undefined;
-}
-
-export interface WorkspaceMemberInput {
-  user_id: string;
-  workspace_ids?: string[] | undefined;
-  workspace_role_id?: string | undefined;
-}
-
-/** What a new organization hands back: everything a client needs to talk to it. */
-export interface SeededOrganization {
-  organizationId: string;
-  displayName: string;
-  apiKey: string;
-  admin: { identityId: string; userId: string; lsUserId: string; email: string };
-  workspaces: { id: string; displayName: string }[];
-  settings: OrgSettings;
-}
-
-// ---- helpers -------------------------------------------------------------------------------
+export * from './model.js';
+export * from './inputs.js';
+export { LangSmithError } from './errors.js';
 
 interface PinnedIds {
   identityId?: string | undefined;
   userId?: string | undefined;
   lsUserId?: string | undefined;
 }
-
-const now = () => new Date().toISOString();
-const hex = (bytes: number) => randomBytes(bytes).toString('hex');
-export const normEmail = (email: string) => email.trim().toLowerCase();
-/** LangSmith ids are UUIDs; they are compared lower-case, as a UUID type would. */
-export const normId = (id: string) => id.trim().toLowerCase();
-
-/** The shape of a LangSmith personal access token: `lsv2_pt_<32 hex>_<10 hex>`. */
-export function newApiKey(): string {
-  return `lsv2_pt_${hex(16)}_${hex(5)}`;
-}
-
-const SYSTEM_ROLE_SPECS: Omit<Role, 'id' | 'organization_id'>[] = [
-  {
-    name: 'ORGANIZATION_ADMIN',
-    display_name: 'Organization Admin',
-    description: 'Full access to the organization, its members, its settings and every workspace.',
-    access_scope: 'organization',
-    permissions: ['organization:manage', 'organization:read', 'workspaces:manage', 'workspaces:read'],
-  },
-  {
-    name: 'ORGANIZATION_USER',
-    display_name: 'Organization User',
-    description: 'Reads the organization; reaches the workspaces they are a member of.',
-    access_scope: 'organization',
-    permissions: ['organization:read'],
-  },
-  {
-    name: 'WORKSPACE_ADMIN',
-    display_name: 'Admin',
-    description: 'Full access to the workspace, including its members and settings.',
-    access_scope: 'workspace',
-    permissions: ['workspaces:manage', 'workspaces:read', 'projects:create', 'projects:read', 'projects:update', 'projects:delete'],
-  },
-  {
-    name: 'WORKSPACE_USER',
-    display_name: 'Editor',
-    description: 'Creates and edits the resources of the workspace.',
-    access_scope: 'workspace',
-    permissions: ['workspaces:read', 'projects:create', 'projects:read', 'projects:update'],
-  },
-  {
-    name: 'WORKSPACE_VIEWER',
-    display_name: 'Viewer',
-    description: 'Reads the resources of the workspace.',
-    access_scope: 'workspace',
-    permissions: ['workspaces:read', 'projects:read'],
-  },
-];
-
-// ---- the state -----------------------------------------------------------------------------
 
 export interface LangSmithStateOptions {
   /** Settings every new organization starts with (each field defaults to DEFAULT_SETTINGS). */
@@ -272,26 +66,24 @@ export class LangSmithState {
     this.initialDefaults = { ...this.defaultSettings };
   }
 
-  systemRole(name: 'ORGANIZATION_ADMIN' | 'ORGANIZATION_USER' | 'WORKSPACE_ADMIN' | 'WORKSPACE_USER' | 'WORKSPACE_VIEWER'): Role {
+  systemRole(name: SystemRoleName): Role {
     return this.systemRoles.find((r) => r.name === name)!;
   }
 
-  // ---- organizations, keys, seeding (control API) ---------------------------------------------
+  // ---- organizations, keys, seeding ----------------------------------------------------------
 
   /**
-   * Creates an organization with an Organization Admin, a personal access token for them and
-   * its workspaces. With `initial: true` it comes back, with the same ids and key, after reset.
+   * An organization with an Organization Admin (a person), an organization-scoped service key
+   * and its workspaces. With `initial: true` it comes back, same ids and key, after reset().
    */
   createOrganization(input: OrganizationInput = {}, opts: { initial?: boolean } = {}): SeededOrganization {
     const id = normId(input.id ?? randomUUID());
-    if (this.organizations.has(id)) throw new LangSmithError(409, `Organization ${id} already exists`);
-    if (input.apiKey !== undefined && this.keyIndex.has(input.apiKey)) {
-      throw new LangSmithError(409, 'That API key is already in use');
-    }
+    if (this.organizations.has(id)) throw conflict(`Organization ${id} already exists`);
+    if (input.apiKey !== undefined && this.keyIndex.has(input.apiKey)) throw conflict('That API key is already in use');
     const org: Organization = {
       id,
       displayName: input.displayName ?? 'Acme',
-      createdAt: now(),
+      createdAt: stamp(),
       settings: { ...this.defaultSettings, ...input.settings },
       keys: new Map(),
       customRoles: [],
@@ -301,33 +93,28 @@ export class LangSmithState {
     };
     this.organizations.set(id, org);
 
-    const adminEmail = input.admin?.email ?? `admin@${slug(org.displayName)}.test`;
+    const adminEmail = normEmail(input.admin?.email ?? `admin@${slug(org.displayName)}.test`);
     const admin = this.addOrgIdentity(org, adminEmail, this.systemRole('ORGANIZATION_ADMIN').id, input.admin?.fullName ?? 'Admin', {
       identityId: input.admin?.identityId,
       userId: input.admin?.userId,
       lsUserId: input.admin?.lsUserId,
     });
-    const apiKey = this.createApiKey(id, admin.id, input.apiKey);
-    const workspaceSpecs = input.workspaces ?? ['Default'];
-    for (const spec of workspaceSpecs) {
+    for (const spec of input.workspaces ?? ['Default']) {
       const ws = typeof spec === 'string' ? { displayName: spec } : spec;
-      this.createWorkspace(org, admin.id, ws.displayName, ws.id);
+      const created = this.addWorkspace(org, ws.displayName, ws.id, null);
+      this.addWorkspaceIdentity(created, admin, this.systemRole('WORKSPACE_ADMIN').id);
     }
+    const apiKey = this.createApiKey(org.id, { kind: 'service', apiKey: input.apiKey });
     for (const m of input.members ?? []) this.seedMember(org, m);
 
     if (opts.initial) {
       // Pin every generated id so a reset rebuilds the very same organization.
+      const user = this.users.get(admin.userId)!;
       this.initialOrgs.push({
         ...input,
         id,
         apiKey: apiKey.key,
-        admin: {
-          email: adminEmail,
-          fullName: input.admin?.fullName ?? 'Admin',
-          identityId: admin.id,
-          userId: this.users.get(admin.userId)!.authUserId,
-          lsUserId: admin.userId,
-        },
+        admin: { email: adminEmail, fullName: user.fullName ?? undefined, identityId: admin.id, userId: user.authUserId, lsUserId: user.id },
         workspaces: [...org.workspaces.values()].map((w) => ({ id: w.id, displayName: w.displayName })),
       });
     }
@@ -346,14 +133,36 @@ export class LangSmithState {
     return specs.map((spec) => this.createOrganization(spec, { initial: true }));
   }
 
-  /** A personal access token for an organization identity (an admin's, unless said otherwise). */
-  createApiKey(organizationId: string, identityId: string, key?: string): ApiKey {
+  /** Another key (§B Keys): a personal token (default) or a service key, org- or workspace-scoped. */
+  createApiKey(organizationId: string, input: KeyInput = {}): ApiKey {
     const org = this.requireOrg(organizationId);
-    const identity = org.members.get(normId(identityId));
-    if (!identity) throw new LangSmithError(404, `Organization member ${identityId} not found`);
-    const token = key ?? newApiKey();
-    if (this.keyIndex.has(token)) throw new LangSmithError(409, 'That API key is already in use');
-    const apiKey: ApiKey = { key: token, identityId: identity.id, createdAt: now() };
+    const kind = input.kind ?? 'personal';
+    const token = input.apiKey ?? newApiKey(kind);
+    if (this.keyIndex.has(token)) throw conflict('That API key is already in use');
+    let identityId: string | null = null;
+    let roleId: string | null = null;
+    if (kind === 'personal') {
+      const owner =
+        input.identityId !== undefined
+          ? org.members.get(normId(input.identityId))
+          : [...org.members.values()].find((m) => m.roleId === this.systemRole('ORGANIZATION_ADMIN').id);
+      if (!owner) throw notFound(`Organization member ${input.identityId ?? '(an Organization Admin)'} not found`);
+      identityId = owner.id;
+    } else {
+      roleId = this.resolveRoleRef(org, input.role ?? 'Organization Admin', 'organization').id;
+    }
+    const organizationScoped = input.organizationScoped ?? kind === 'service';
+    let homeWorkspaceId: string | null = null;
+    if (!organizationScoped) {
+      const home =
+        input.workspaceId !== undefined
+          ? org.workspaces.get(normId(input.workspaceId))
+          : ([...org.workspaces.values()].find((w) => identityId !== null && this.workspaceIdentityOf(w, identityId)) ??
+            [...org.workspaces.values()][0]);
+      if (!home) throw badReference('A key that is not organization-scoped needs a home workspace');
+      homeWorkspaceId = home.id;
+    }
+    const apiKey: ApiKey = { key: token, kind, organizationScoped, homeWorkspaceId, identityId, roleId, createdAt: stamp() };
     org.keys.set(token, apiKey);
     this.keyIndex.set(token, org.id);
     return apiKey;
@@ -362,10 +171,10 @@ export class LangSmithState {
   addCustomRole(input: CustomRoleInput): Role {
     const org = this.requireOrg(input.organizationId ?? this.defaultOrgId());
     const id = normId(input.id ?? randomUUID());
-    if (this.findRole(org, id)) throw new LangSmithError(409, `Role ${id} already exists`);
+    if (this.findRole(org, id)) throw conflict(`Role ${id} already exists`);
     const scope = input.accessScope ?? 'workspace';
     if (this.rolesOf(org).some((r) => r.access_scope === scope && r.display_name === input.displayName)) {
-      throw new LangSmithError(409, `A ${scope} role named ${input.displayName} already exists`);
+      throw conflict(`A ${scope} role named ${input.displayName} already exists`);
     }
     const role: Role = {
       id,
@@ -380,46 +189,35 @@ export class LangSmithState {
     return role;
   }
 
+  /** One organization's settings, or (none named) every organization's and the defaults for new ones. */
   updateSettings(organizationId: string | undefined, patch: Partial<OrgSettings>): OrgSettings | Record<string, OrgSettings> {
-    if (organizationId !== undefined) {
-      const org = this.requireOrg(organizationId);
-      org.settings = { ...org.settings, ...patch };
-      return { ...org.settings };
+    const orgs = organizationId !== undefined ? [this.requireOrg(organizationId)] : [...this.organizations.values()];
+    if (patch.defaultWorkspaceRole !== undefined) {
+      for (const org of orgs) this.resolveRoleRef(org, patch.defaultWorkspaceRole, 'workspace');
     }
-    // No organization named: every organization, and those created later.
-    this.defaultSettings = { ...this.defaultSettings, ...patch };
+    if (organizationId === undefined) this.defaultSettings = { ...this.defaultSettings, ...patch };
     const all: Record<string, OrgSettings> = {};
-    for (const org of this.organizations.values()) {
+    for (const org of orgs) {
       org.settings = { ...org.settings, ...patch };
       all[org.id] = { ...org.settings };
     }
-    return all;
-  }
-
-  /** What the invitee does by following the invite: they become a member with its workspaces. */
-  acceptInvite(pendingId: string): { organization: Organization; identity: OrgIdentity } {
-    const id = normId(pendingId);
-    for (const org of this.organizations.values()) {
-      if (org.pending.has(id)) return { organization: org, identity: this.accept(org, id) };
-    }
-    throw new LangSmithError(404, `Pending identity ${pendingId} not found`);
+    return organizationId !== undefined ? all[orgs[0]!.id]! : all;
   }
 
   defaultOrgId(): string {
     const first = this.organizations.keys().next();
-    if (first.done) throw new LangSmithError(404, 'There is no organization; create one with POST /_fake/organizations');
+    if (first.done) throw notFound('There is no organization; create one with POST /_fake/organizations');
     return first.value;
   }
 
   requireOrg(organizationId: string): Organization {
     const org = this.organizations.get(normId(organizationId));
-    if (!org) throw new LangSmithError(404, `Organization ${organizationId} not found`);
+    if (!org) throw notFound(`Organization ${organizationId} not found`);
     return org;
   }
 
-  // ---- authentication --------------------------------------------------------------------------
+  // ---- keys and callers (§B Headers, Keys) ---------------------------------------------------
 
-  /** The organization and identity a key acts as, or null for an unknown key. */
   authenticate(key: string): { organization: Organization; apiKey: ApiKey } | null {
     const orgId = this.keyIndex.get(key);
     const org = orgId === undefined ? undefined : this.organizations.get(orgId);
@@ -427,21 +225,32 @@ export class LangSmithState {
     return org && apiKey ? { organization: org, apiKey } : null;
   }
 
-  /** The key owner's organization identity, or null once they have left the organization. */
-  keyOwner(org: Organization, apiKey: ApiKey): OrgIdentity | null {
-    return org.members.get(apiKey.identityId) ?? null;
+  /** Who the key acts as; null once a personal key's owner has left or been disabled. */
+  callerOf(org: Organization, apiKey: ApiKey): Caller | null {
+    if (apiKey.kind === 'service') return { key: apiKey, orgRoleId: apiKey.roleId!, identity: null };
+    const identity = org.members.get(apiKey.identityId!);
+    if (!identity || identity.disabled) return null;
+    return { key: apiKey, orgRoleId: identity.roleId, identity };
   }
 
-  isOrgAdmin(org: Organization, identity: OrgIdentity): boolean {
-    return identity.roleId === this.systemRole('ORGANIZATION_ADMIN').id;
+  isOrgAdmin(caller: Caller): boolean {
+    return caller.orgRoleId === this.systemRole('ORGANIZATION_ADMIN').id;
   }
 
-  isWorkspaceAdmin(ws: Workspace, identity: OrgIdentity): boolean {
-    const admin = this.systemRole('WORKSPACE_ADMIN').id;
-    return [...ws.members.values()].some((m) => m.parentId === identity.id && m.roleId === admin);
+  /** Organization Admins reach every workspace; others their own (personal) or their home one (service). */
+  canReach(caller: Caller, ws: Workspace): boolean {
+    if (this.isOrgAdmin(caller)) return true;
+    if (caller.identity) return this.workspaceIdentityOf(ws, caller.identity.id) !== undefined;
+    return caller.key.homeWorkspaceId === ws.id;
   }
 
-  // ---- roles -----------------------------------------------------------------------------------
+  isWorkspaceAdmin(caller: Caller, ws: Workspace): boolean {
+    if (this.isOrgAdmin(caller)) return true;
+    if (caller.identity) return this.workspaceIdentityOf(ws, caller.identity.id)?.roleId === this.systemRole('WORKSPACE_ADMIN').id;
+    return caller.key.homeWorkspaceId === ws.id;
+  }
+
+  // ---- roles (§B S3) --------------------------------------------------------------------------
 
   rolesOf(org: Organization): Role[] {
     return [...this.systemRoles, ...org.customRoles];
@@ -452,142 +261,115 @@ export class LangSmithState {
     return this.rolesOf(org).find((r) => r.id === id);
   }
 
+  roleName(org: Organization, roleId: string | null): string | null {
+    return roleId === null ? null : (this.findRole(org, roleId)?.display_name ?? null);
+  }
+
   /** A role by id, display name or name (control API and seeding). */
   resolveRoleRef(org: Organization, ref: RoleRef, scope: AccessScope): Role {
     const roles = this.rolesOf(org).filter((r) => r.access_scope === scope);
     const role =
-      roles.find((r) => r.id === normId(ref)) ??
-      roles.find((r) => r.display_name === ref) ??
-      roles.find((r) => r.name === ref && r.name !== 'CUSTOM');
-    if (!role) throw new LangSmithError(400, `No ${scope} role ${ref}`);
+      roles.find((r) => r.id === normId(ref)) ?? roles.find((r) => r.display_name === ref) ?? roles.find((r) => r.name === ref && r.name !== 'CUSTOM');
+    if (!role) throw badReference(`No ${scope} role ${ref}`);
     return role;
   }
 
-  /** A role id from a request body, checked against the scope the field needs. */
-  private requireRole(org: Organization, roleId: string, scope: AccessScope, field: string): Role {
+  /**
+   * A role id from a request body, of the scope the field needs. An unknown role or one of the
+   * other scope: the status and body are not documented (400 `{detail}` here, §B Unknown).
+   */
+  requireRole(org: Organization, roleId: string, scope: AccessScope, field: string): Role {
     const role = this.findRole(org, roleId);
-    if (!role) throw new LangSmithError(400, `Role ${roleId} not found`);
+    if (!role) throw badReference(`${field}: role ${roleId} not found`);
     if (role.access_scope !== scope) {
-      throw new LangSmithError(
-        400,
-        `${field} must be a role with access_scope "${scope}"; ${role.display_name} (${role.id}) has access_scope "${role.access_scope}"`,
-      );
+      throw badReference(`${field} must be a role with access_scope "${scope}"; ${role.display_name} (${role.id}) has "${role.access_scope}"`);
     }
     return role;
   }
 
-  // ---- workspaces ----------------------------------------------------------------------------
-
-  listWorkspaces(org: Organization): Workspace[] {
-    return [...org.workspaces.values()];
+  /** The workspace role a request that names none gets (OrgSettings.defaultWorkspaceRole; §B S10 bullet). */
+  defaultWorkspaceRole(org: Organization): Role {
+    return this.resolveRoleRef(org, org.settings.defaultWorkspaceRole, 'workspace');
   }
 
-  /** Creates a workspace; its creator becomes its Admin, as in LangSmith. */
-  createWorkspace(org: Organization, creatorIdentityId: string, displayName: string, id?: string): Workspace {
+  // ---- primitives ------------------------------------------------------------------------------
+
+  addWorkspace(org: Organization, displayName: string, id: string | undefined, tenantHandle: string | null): Workspace {
     const wsId = normId(id ?? randomUUID());
-    if (org.workspaces.has(wsId) || this.findWorkspaceAnywhere(wsId)) throw new LangSmithError(409, `Workspace ${wsId} already exists`);
-    const ws: Workspace = { id: wsId, displayName, createdAt: now(), members: new Map() };
+    for (const o of this.organizations.values()) if (o.workspaces.has(wsId)) throw conflict(`Workspace ${wsId} already exists`);
+    const ws: Workspace = { id: wsId, displayName, tenantHandle, createdAt: stamp(), deleted: false, members: new Map() };
     org.workspaces.set(ws.id, ws);
-    const creator = org.members.get(creatorIdentityId);
-    if (creator) this.addWorkspaceIdentity(ws, creator, this.systemRole('WORKSPACE_ADMIN').id);
     return ws;
   }
 
-  renameWorkspace(org: Organization, workspaceId: string, displayName: string): Workspace {
-    const ws = this.requireWorkspace(org, workspaceId, 404);
-    ws.displayName = displayName;
-    return ws;
+  addOrgIdentity(org: Organization, email: string, roleId: string, fullName: string | null, pin: PinnedIds = {}): OrgIdentity {
+    const user = this.userFor(normEmail(email), fullName, pin);
+    const identity: OrgIdentity = { id: normId(pin.identityId ?? randomUUID()), userId: user.id, roleId, disabled: false, createdAt: stamp() };
+    org.members.set(identity.id, identity);
+    return identity;
   }
 
-  /** The workspace of an `X-Tenant-Id` or a path: 404 (path) or 403 (header) when not here. */
-  requireWorkspace(org: Organization, workspaceId: string, status: 403 | 404): Workspace {
-    const ws = org.workspaces.get(normId(workspaceId));
-    if (!ws) {
-      throw new LangSmithError(status, status === 404 ? 'Workspace not found' : `Not a member of workspace ${workspaceId}`);
-    }
-    return ws;
+  /** A workspace identity: always a fresh id, never the organization identity's (§B "Identity ids"). */
+  addWorkspaceIdentity(ws: Workspace, parent: OrgIdentity, roleId: string): WorkspaceIdentity {
+    const identity: WorkspaceIdentity = { id: randomUUID(), userId: parent.userId, workspaceId: ws.id, parentId: parent.id, roleId, createdAt: stamp() };
+    ws.members.set(identity.id, identity);
+    return identity;
   }
 
-  private findWorkspaceAnywhere(workspaceId: string): Workspace | undefined {
-    for (const org of this.organizations.values()) {
-      const ws = org.workspaces.get(workspaceId);
-      if (ws) return ws;
-    }
+  workspaceIdentityOf(ws: Workspace, orgIdentityId: string): WorkspaceIdentity | undefined {
+    for (const m of ws.members.values()) if (m.parentId === orgIdentityId) return m;
     return undefined;
   }
 
-  // ---- organization members --------------------------------------------------------------------
-
-  listOrgMembers(org: Organization): OrgIdentity[] {
-    return [...org.members.values()];
-  }
-
-  listPending(org: Organization): PendingIdentity[] {
-    return [...org.pending.values()];
-  }
-
-  /** `POST /api/v1/orgs/current/members`: invite someone not yet in the organization. */
-  invite(org: Organization, input: InviteInput): PendingIdentity {
-    const email = normEmail(input.email);
-    if (this.memberByEmail(org, email)) throw new LangSmithError(409, `${email} is already a member of this organization`);
-    if (this.pendingByEmail(org, email)) throw new LangSmithError(409, `${email} already has a pending invite to this organization`);
-    const role = input.role_id === undefined ? this.systemRole('ORGANIZATION_USER') : this.requireRole(org, input.role_id, 'organization', 'role_id');
-    const workspaceRole =
-      input.workspace_role_id === undefined
-        ? this.systemRole('WORKSPACE_ADMIN')
-        : this.requireRole(org, input.workspace_role_id, 'workspace', 'workspace_role_id');
-    const workspaceIds = this.requireWorkspaceIds(org, input.workspace_ids ?? []);
-    this.requireSeat(org, email);
-
-    const pending: PendingIdentity = {
-      id: randomUUID(),
-      email,
-      roleId: role.id,
-      workspaceIds,
-      workspaceRoleId: workspaceRole.id,
-      createdAt: now(),
-    };
-    org.pending.set(pending.id, pending);
-    if (org.settings.autoAcceptInvites) this.accept(org, pending.id);
-    return pending;
-  }
-
-  revokeInvite(org: Organization, pendingId: string): PendingIdentity {
+  /** Someone who follows their invite (control API): a new organization identity with its workspaces. */
+  accept(org: Organization, pendingId: string): OrgIdentity {
     const pending = org.pending.get(normId(pendingId));
-    if (!pending) throw new LangSmithError(404, 'Pending identity not found');
+    if (!pending) throw notFound(`Pending identity ${pendingId} not found`);
+    if (this.memberByEmail(org, pending.email)) throw conflict(`${pending.email} is already a member of this organization`);
     org.pending.delete(pending.id);
-    return pending;
-  }
-
-  /** `PATCH /api/v1/orgs/current/members/{identity_id}`: change the organization role. */
-  setOrgRole(org: Organization, identityId: string, roleId: string): OrgIdentity {
-    const identity = this.requireOrgIdentity(org, identityId);
-    const role = this.requireRole(org, roleId, 'organization', 'role_id');
-    const adminId = this.systemRole('ORGANIZATION_ADMIN').id;
-    if (identity.roleId === adminId && role.id !== adminId && this.orgAdmins(org) === 1) {
-      throw new LangSmithError(400, 'Cannot change the role of the last Organization Admin; make another member an Organization Admin first');
+    const identity = this.addOrgIdentity(org, pending.email, pending.roleId, null);
+    const wsRole = pending.workspaceRoleId ?? this.defaultWorkspaceRole(org).id;
+    for (const wid of pending.workspaces.keys()) {
+      const ws = org.workspaces.get(wid);
+      if (ws && !ws.deleted) this.addWorkspaceIdentity(ws, identity, wsRole);
     }
-    identity.roleId = role.id;
     return identity;
   }
 
-  /** `DELETE /api/v1/orgs/current/members/{identity_id}`: leave the organization and every workspace. */
-  removeOrgMember(org: Organization, identityId: string): OrgIdentity {
-    const identity = this.requireOrgIdentity(org, identityId);
-    if (identity.roleId === this.systemRole('ORGANIZATION_ADMIN').id && this.orgAdmins(org) === 1) {
-      throw new LangSmithError(400, 'Cannot remove the last Organization Admin; make another member an Organization Admin first');
+  acceptAnywhere(pendingId: string): { organization: Organization; identity: OrgIdentity } {
+    for (const org of this.organizations.values()) {
+      if (org.pending.has(normId(pendingId))) return { organization: org, identity: this.accept(org, pendingId) };
     }
-    for (const ws of org.workspaces.values()) {
-      for (const [wid, w] of ws.members) if (w.parentId === identity.id) ws.members.delete(wid);
+    throw notFound(`Pending identity ${pendingId} not found`);
+  }
+
+  /** A member made directly (no invite, no seat check): someone added by hand in the application. */
+  seedMember(org: Organization, input: SeedMemberInput): OrgIdentity {
+    const email = normEmail(input.email);
+    if (this.memberByEmail(org, email)) throw conflict(`${email} is already a member of this organization`);
+    const role = this.resolveRoleRef(org, input.role ?? 'Organization User', 'organization');
+    const identity = this.addOrgIdentity(org, email, role.id, input.fullName ?? null);
+    for (const grant of input.workspaces ?? []) {
+      const ws = org.workspaces.get(normId(grant.workspace)) ?? [...org.workspaces.values()].find((w) => w.displayName === grant.workspace);
+      if (!ws) throw badReference(`No workspace ${grant.workspace} in organization ${org.id}`);
+      this.addWorkspaceIdentity(ws, identity, this.resolveRoleRef(org, grant.role ?? 'Admin', 'workspace').id);
     }
-    org.members.delete(identity.id);
     return identity;
   }
 
-  requireOrgIdentity(org: Organization, identityId: string): OrgIdentity {
-    const identity = org.members.get(normId(identityId));
-    if (!identity) throw new LangSmithError(404, 'Organization member not found');
-    return identity;
+  memberByEmail(org: Organization, email: string): OrgIdentity | undefined {
+    const userId = this.usersByEmail.get(normEmail(email));
+    if (userId === undefined) return undefined;
+    return [...org.members.values()].find((m) => m.userId === userId);
+  }
+
+  pendingByEmail(org: Organization, email: string): PendingIdentity | undefined {
+    const e = normEmail(email);
+    return [...org.pending.values()].find((p) => p.email === e);
+  }
+
+  userIdByEmail(email: string): string | null {
+    return this.usersByEmail.get(normEmail(email)) ?? null;
   }
 
   orgAdmins(org: Organization): number {
@@ -602,317 +384,21 @@ export class LangSmithState {
     return org.members.size + org.pending.size;
   }
 
-  // ---- workspace members ---------------------------------------------------------------------
-
-  listWorkspaceMembers(ws: Workspace): WorkspaceIdentity[] {
-    return [...ws.members.values()];
-  }
-
-  /** Invites that will join this workspace once accepted. */
-  listWorkspacePending(org: Organization, ws: Workspace): PendingIdentity[] {
-    return [...org.pending.values()].filter((p) => p.workspaceIds.includes(ws.id));
-  }
-
-  /**
-   * `POST /api/v1/workspaces/current/members`: add an existing organization member (found by
-   * their `user_id`) to the `X-Tenant-Id` workspace and to any other `workspace_ids` given.
-   * Returns the identity in the `X-Tenant-Id` workspace.
-   */
-  addWorkspaceMember(org: Organization, ws: Workspace, input: WorkspaceMemberInput): WorkspaceIdentity {
-    const authUserId = normId(input.user_id);
-    const user = [...this.users.values()].find((u) => u.authUserId === authUserId);
-    const identity = user ? [...org.members.values()].find((m) => m.userId === user.id) : undefined;
-    if (!user || !identity) {
-      throw new LangSmithError(400, `User ${input.user_id} is not a member of this organization; invite them with POST /api/v1/orgs/current/members`);
+  requireSeats(org: Organization, wanted: number): void {
+    const limit = org.settings.seatLimit;
+    if (limit !== null && this.seatsUsed(org) + wanted > limit) {
+      // Not documented (§B Unknown); 400 `{detail}` is the stand-in's choice.
+      throw new LangSmithError(400, `The organization has reached its seat limit (${limit} seats, members and pending invites included)`);
     }
-    const role =
-      input.workspace_role_id === undefined
-        ? this.systemRole('WORKSPACE_ADMIN')
-        : this.requireRole(org, input.workspace_role_id, 'workspace', 'workspace_role_id');
-    const others = this.requireWorkspaceIds(org, input.workspace_ids ?? []);
-    const targets = [ws, ...others.filter((id) => id !== ws.id).map((id) => org.workspaces.get(id)!)];
-    for (const target of targets) {
-      if ([...target.members.values()].some((m) => m.parentId === identity.id)) {
-        throw new LangSmithError(409, `${user.email} is already a member of workspace ${target.displayName} (${target.id})`);
-      }
-    }
-    const created = targets.map((target) => this.addWorkspaceIdentity(target, identity, role.id));
-    return created[0]!;
   }
-
-  setWorkspaceRole(org: Organization, ws: Workspace, identityId: string, roleId: string): WorkspaceIdentity {
-    const identity = this.requireWorkspaceIdentity(ws, identityId);
-    identity.roleId = this.requireRole(org, roleId, 'workspace', 'role_id').id;
-    return identity;
-  }
-
-  removeWorkspaceMember(ws: Workspace, identityId: string): WorkspaceIdentity {
-    const identity = this.requireWorkspaceIdentity(ws, identityId);
-    ws.members.delete(identity.id);
-    return identity;
-  }
-
-  requireWorkspaceIdentity(ws: Workspace, identityId: string): WorkspaceIdentity {
-    const identity = ws.members.get(normId(identityId));
-    if (!identity) throw new LangSmithError(404, 'Workspace member not found');
-    return identity;
-  }
-
-  // ---- rendering (the JSON LangSmith answers with) ---------------------------------------------
-
-  renderRole(role: Role): Record<string, unknown> {
-    return { ...role, permissions: [...role.permissions] };
-  }
-
-  renderWorkspace(org: Organization, ws: Workspace): Record<string, unknown> {
-    return {
-      id: ws.id,
-      organization_id: org.id,
-      display_name: ws.displayName,
-      tenant_handle: null,
-      is_personal: false,
-      is_deleted: false,
-      created_at: ws.createdAt,
-    };
-  }
-
-  renderOrgMember(org: Organization, identity: OrgIdentity): Record<string, unknown> {
-    const user = this.users.get(identity.userId)!;
-    const role = this.findRole(org, identity.roleId);
-    return {
-      id: identity.id,
-      organization_id: org.id,
-      tenant_id: null,
-      user_id: user.authUserId,
-      ls_user_id: user.id,
-      email: user.email,
-      full_name: user.fullName,
-      avatar_url: null,
-      is_disabled: false,
-      access_scope: 'organization',
-      role_id: identity.roleId,
-      role_name: role?.display_name ?? null,
-      tenant_ids: [...org.workspaces.values()]
-        .filter((ws) => [...ws.members.values()].some((m) => m.parentId === identity.id))
-        .map((ws) => ws.id),
-      created_at: identity.createdAt,
-    };
-  }
-
-  renderPending(org: Organization, pending: PendingIdentity): Record<string, unknown> {
-    return {
-      id: pending.id,
-      organization_id: org.id,
-      tenant_id: null,
-      email: pending.email,
-      ls_user_id: null,
-      access_scope: 'organization',
-      role_id: pending.roleId,
-      role_name: this.findRole(org, pending.roleId)?.display_name ?? null,
-      workspace_ids: [...pending.workspaceIds],
-      workspace_role_id: pending.workspaceRoleId,
-      workspace_role_name: this.findRole(org, pending.workspaceRoleId)?.display_name ?? null,
-      created_at: pending.createdAt,
-    };
-  }
-
-  renderWorkspaceMember(org: Organization, ws: Workspace, identity: WorkspaceIdentity): Record<string, unknown> {
-    const user = this.users.get(identity.userId)!;
-    return {
-      id: identity.id,
-      organization_id: org.id,
-      tenant_id: ws.id,
-      user_id: user.authUserId,
-      ls_user_id: user.id,
-      email: user.email,
-      full_name: user.fullName,
-      avatar_url: null,
-      is_disabled: false,
-      access_scope: 'workspace',
-      role_id: identity.roleId,
-      role_name: this.findRole(org, identity.roleId)?.display_name ?? null,
-      created_at: identity.createdAt,
-    };
-  }
-
-  renderWorkspacePending(org: Organization, ws: Workspace, pending: PendingIdentity): Record<string, unknown> {
-    return {
-      id: pending.id,
-      organization_id: org.id,
-      tenant_id: ws.id,
-      email: pending.email,
-      ls_user_id: null,
-      access_scope: 'workspace',
-      role_id: pending.workspaceRoleId,
-      role_name: this.findRole(org, pending.workspaceRoleId)?.display_name ?? null,
-      created_at: pending.createdAt,
-    };
-  }
-
-  /**
-   * One organization as `GET /_fake/state` shows it (camelCase, like the rest of the control
-   * API): members with their email, organization role name and workspaces (with workspace role
-   * names), pending invites, and workspaces with their members. Members and invites are sorted
-   * by email; workspaces and roles keep creation order.
-   */
-  snapshot(org: Organization): Record<string, unknown> {
-    const byEmail = (a: { email: string }, b: { email: string }) => a.email.localeCompare(b.email);
-    const roleName = (id: string) => this.findRole(org, id)?.display_name ?? null;
-    return {
-      id: org.id,
-      displayName: org.displayName,
-      settings: { ...org.settings },
-      seatsUsed: this.seatsUsed(org),
-      apiKeys: [...org.keys.values()].map((k) => ({ key: k.key, identityId: k.identityId, email: this.emailOfIdentity(org, k.identityId) })),
-      roles: this.rolesOf(org).map((r) => ({ id: r.id, name: r.name, displayName: r.display_name, accessScope: r.access_scope })),
-      members: [...org.members.values()]
-        .map((m) => {
-          const user = this.users.get(m.userId)!;
-          return {
-            identityId: m.id,
-            userId: user.authUserId,
-            lsUserId: user.id,
-            email: user.email,
-            fullName: user.fullName,
-            roleId: m.roleId,
-            roleName: roleName(m.roleId),
-            workspaces: [...org.workspaces.values()].flatMap((ws) =>
-              [...ws.members.values()]
-                .filter((w) => w.parentId === m.id)
-                .map((w) => ({ identityId: w.id, workspaceId: ws.id, displayName: ws.displayName, roleName: roleName(w.roleId) })),
-            ),
-          };
-        })
-        .sort(byEmail),
-      pending: [...org.pending.values()]
-        .map((p) => ({
-          id: p.id,
-          email: p.email,
-          roleName: roleName(p.roleId),
-          workspaces: p.workspaceIds.map((wid) => ({
-            workspaceId: wid,
-            displayName: org.workspaces.get(wid)?.displayName ?? null,
-            roleName: roleName(p.workspaceRoleId),
-          })),
-        }))
-        .sort(byEmail),
-      workspaces: [...org.workspaces.values()].map((ws) => ({
-        id: ws.id,
-        displayName: ws.displayName,
-        members: [...ws.members.values()]
-          .map((w) => ({
-            identityId: w.id,
-            orgIdentityId: w.parentId,
-            email: this.users.get(w.userId)!.email,
-            roleId: w.roleId,
-            roleName: roleName(w.roleId),
-          }))
-          .sort(byEmail),
-        pending: this.listWorkspacePending(org, ws)
-          .map((p) => ({ id: p.id, email: p.email, roleName: roleName(p.workspaceRoleId) }))
-          .sort(byEmail),
-      })),
-    };
-  }
-
-  // ---- internals -------------------------------------------------------------------------------
 
   private userFor(email: string, fullName: string | null, pin: PinnedIds = {}): User {
     const existing = this.usersByEmail.get(email);
     if (existing) return this.users.get(existing)!;
-    const user: User = {
-      id: normId(pin.lsUserId ?? randomUUID()),
-      authUserId: normId(pin.userId ?? randomUUID()),
-      email,
-      fullName,
-      createdAt: now(),
-    };
+    const user: User = { id: normId(pin.lsUserId ?? randomUUID()), authUserId: normId(pin.userId ?? randomUUID()), email, fullName, createdAt: stamp() };
     this.users.set(user.id, user);
     this.usersByEmail.set(email, user.id);
     return user;
-  }
-
-  private addOrgIdentity(org: Organization, email: string, roleId: string, fullName: string | null, pin: PinnedIds = {}): OrgIdentity {
-    const user = this.userFor(normEmail(email), fullName, pin);
-    const identity: OrgIdentity = { id: normId(pin.identityId ?? randomUUID()), userId: user.id, roleId, createdAt: now() };
-    org.members.set(identity.id, identity);
-    return identity;
-  }
-
-  private addWorkspaceIdentity(ws: Workspace, parent: OrgIdentity, roleId: string): WorkspaceIdentity {
-    const identity: WorkspaceIdentity = {
-      id: randomUUID(),
-      userId: parent.userId,
-      workspaceId: ws.id,
-      parentId: parent.id,
-      roleId,
-      createdAt: now(),
-    };
-    ws.members.set(identity.id, identity);
-    return identity;
-  }
-
-  private accept(org: Organization, pendingId: string): OrgIdentity {
-    const pending = org.pending.get(pendingId);
-    if (!pending) throw new LangSmithError(404, 'Pending identity not found');
-    if (this.memberByEmail(org, pending.email)) throw new LangSmithError(409, `${pending.email} is already a member of this organization`);
-    org.pending.delete(pending.id);
-    const identity = this.addOrgIdentity(org, pending.email, pending.roleId, null);
-    for (const wid of pending.workspaceIds) {
-      const ws = org.workspaces.get(wid);
-      if (ws) this.addWorkspaceIdentity(ws, identity, pending.workspaceRoleId);
-    }
-    return identity;
-  }
-
-  /** A member made directly (no invite, no seat check): someone added by hand in the application. */
-  seedMember(org: Organization, input: SeedMemberInput): OrgIdentity {
-    const email = normEmail(input.email);
-    if (this.memberByEmail(org, email)) throw new LangSmithError(409, `${email} is already a member of this organization`);
-    const role = this.resolveRoleRef(org, input.role ?? 'Organization User', 'organization');
-    const identity = this.addOrgIdentity(org, email, role.id, input.fullName ?? null);
-    for (const grant of input.workspaces ?? []) {
-      const ws =
-        org.workspaces.get(normId(grant.workspace)) ?? [...org.workspaces.values()].find((w) => w.displayName === grant.workspace);
-      if (!ws) throw new LangSmithError(400, `No workspace ${grant.workspace} in organization ${org.id}`);
-      this.addWorkspaceIdentity(ws, identity, this.resolveRoleRef(org, grant.role ?? 'Admin', 'workspace').id);
-    }
-    return identity;
-  }
-
-  private requireWorkspaceIds(org: Organization, ids: string[]): string[] {
-    const out: string[] = [];
-    for (const raw of ids) {
-      const id = normId(raw);
-      if (!org.workspaces.has(id)) throw new LangSmithError(400, `Workspace ${raw} not found in this organization`);
-      if (!out.includes(id)) out.push(id);
-    }
-    return out;
-  }
-
-  private requireSeat(org: Organization, email: string): void {
-    const limit = org.settings.seatLimit;
-    if (limit !== null && this.seatsUsed(org) + 1 > limit) {
-      throw new LangSmithError(
-        400,
-        `Cannot invite ${email}: the organization has reached its seat limit (${limit} seats, members and pending invites included)`,
-      );
-    }
-  }
-
-  private memberByEmail(org: Organization, email: string): OrgIdentity | undefined {
-    const userId = this.usersByEmail.get(email);
-    if (userId === undefined) return undefined;
-    return [...org.members.values()].find((m) => m.userId === userId);
-  }
-
-  private pendingByEmail(org: Organization, email: string): PendingIdentity | undefined {
-    return [...org.pending.values()].find((p) => p.email === email);
-  }
-
-  private emailOfIdentity(org: Organization, identityId: string): string | null {
-    const identity = org.members.get(identityId);
-    return identity ? (this.users.get(identity.userId)?.email ?? null) : null;
   }
 
   private describeSeed(org: Organization, admin: OrgIdentity, apiKey: string): SeededOrganization {

@@ -12,7 +12,9 @@ export const DELIVERIES_HELP = `Usage: scim-bridge deliveries <subcommand> [--js
   list                          Pending, retrying, parked and held deliveries, and recent calls
   retry <member|group> <id>     Retry a delivery now
   approve [<member|group> <id>] Approve a removal the mass-removal guard holds (all without an id)
-  drop <member|group> <id>      Drop a pending delivery (the application is left as it is)`;
+  drop <member|group> <id>      Drop a pending delivery (the application is left as it is)
+  reconcile                     Compare every member and group with the application again
+                                (after a restore, or when it was emptied behind the bridge's back)`;
 
 /** Returns the exit code: 0 done, 1 nothing to act on, 2 usage. */
 export function deliveriesCommand(ctx: AdminContext, words: string[], json: boolean): number {
@@ -22,12 +24,19 @@ export function deliveriesCommand(ctx: AdminContext, words: string[], json: bool
     switch (sub) {
       case 'list': {
         const d = deliveries.listDeliveries(ctx, { limit: 20 });
+        const r = d.reconcile;
         const text = [
           `target: ${d.target.kind}${d.target.url ? ` ${d.target.url}` : ''}; last success ${d.target.lastSuccessAt ?? 'never'}` +
             (d.target.lastError ? `; last error: ${d.target.lastError}` : ''),
+          ...(r?.phase ? [`reconciling: ${r.done} of ${r.total} members and groups looked at (since ${r.startedAt})`] : []),
           d.pending.length
-            ? d.pending.map((p) => `${p.state}\t${p.entityType} ${p.entityId}\tattempts ${p.attempts}${p.lastError ? `\t${p.lastError}` : ''}`).join('\n')
+            ? d.pending
+                .map((p) => `${p.state}\t${p.entityType} ${p.label ?? p.entityId} (${p.entityId})\tattempts ${p.attempts}${p.lastError ? `\t${p.lastError}` : ''}`)
+                .join('\n')
             : 'Nothing pending.',
+          ...(d.recent.length
+            ? ['', 'recent calls:', ...d.recent.map((c) => `${c.startedAt}\t${c.outcome}\t${c.method} ${c.path}\t${c.status ?? '-'}\t${c.label ?? c.entityId}${c.detail ? `\t${c.detail}` : ''}`)]
+            : []),
         ].join('\n');
         print(json, d, text);
         return 0;
@@ -42,6 +51,12 @@ export function deliveriesCommand(ctx: AdminContext, words: string[], json: bool
         deliveries.retryDelivery(ctx, entity, id, true);
         print(json, { approved: 1 }, `Approved ${entity} ${id}.`);
         return 0;
+      case 'reconcile': {
+        if (type) break;
+        const res = deliveries.reconcileAll(ctx);
+        print(json, res, 'Reconciliation started: every member and group will be compared with the application.');
+        return 0;
+      }
       case 'retry':
       case 'drop':
         if (!entity || !id) break;
@@ -51,7 +66,7 @@ export function deliveriesCommand(ctx: AdminContext, words: string[], json: bool
         return 0;
     }
   } catch (err) {
-    if (err instanceof AccessError && err.code === 'not_found') {
+    if (err instanceof AccessError && (err.code === 'not_found' || err.code === 'invalid_request')) {
       process.stderr.write(`${err.message}\n`);
       return 1;
     }

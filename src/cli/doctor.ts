@@ -118,11 +118,14 @@ function configuredTarget(config: Config, db: Db | null, env: NodeJS.ProcessEnv)
     migrate(scratch);
     bootstrap(scratch, config);
     const row = getTarget(scratch, DEFAULT_ORGANIZATION_ID)!;
-    const resolved = createTargetResolver(scratch, env, { timeoutMs: DOCTOR_PROBE_TIMEOUT_MS })(DEFAULT_ORGANIZATION_ID);
+    // The SCIM token a LangWatch target minted lives in the real database, not the scratch one.
+    const resolved = createTargetResolver(scratch, env, { timeoutMs: DOCTOR_PROBE_TIMEOUT_MS, secretsDb: db })(DEFAULT_ORGANIZATION_ID);
     const recorded = db ? getTarget(db, DEFAULT_ORGANIZATION_ID) : null;
     const same = recorded && recorded.kind === row.kind && recorded.url === row.url;
     return {
-      row: same ? { ...row, lastSuccessAt: recorded.lastSuccessAt, lastFailureAt: recorded.lastFailureAt, lastError: recorded.lastError } : row,
+      row: same
+        ? { ...row, lastSuccessAt: recorded.lastSuccessAt, lastFailureAt: recorded.lastFailureAt, lastError: recorded.lastError, reconcile: recorded.reconcile }
+        : row,
       resolved,
     };
   } finally {

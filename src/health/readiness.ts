@@ -272,8 +272,8 @@ export async function probeCredentials(row: TargetRow, resolved: ResolvedTarget 
     return { result: 'missing', status: null, checkedAt, detail: `no API key: ${row.apiKeyEnv} is not set` };
   }
   try {
-    await resolved.target.checkCredentials(resolved.http(() => {}));
-    return { result: 'ok', status: null, checkedAt, detail: 'credentials accepted' };
+    const note = await resolved.target.checkCredentials(resolved.http(() => {}), resolved.secrets);
+    return { result: 'ok', status: null, checkedAt, detail: note ? `credentials accepted; ${note}` : 'credentials accepted' };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (!(err instanceof TargetError)) return { result: 'rejected', status: null, checkedAt, detail: message };
@@ -323,6 +323,7 @@ export function maskEmails(text: string): string {
 export function targetCheck(row: TargetRow, probe: ProbeOutcome, mode: Mode): Check {
   const keyVar = row.apiKeyEnv ?? 'TARGET_API_KEY';
   const lastError = row.lastError ? maskEmails(row.lastError).slice(0, 500) : null;
+  const r = row.reconcile;
   const fields = {
     name: `target:${row.organizationId}`,
     organizationId: row.organizationId,
@@ -330,18 +331,20 @@ export function targetCheck(row: TargetRow, probe: ProbeOutcome, mode: Mode): Ch
     ...(mode === 'doctor' ? { url: row.url } : {}),
     credentials: probe.result,
     credentialsCheckedAt: probe.checkedAt,
+    reconcile: r.phase || r.startedAt ? r : null,
     lastSuccessAt: row.lastSuccessAt,
     lastFailureAt: row.lastFailureAt,
     lastError,
   };
-  const calls = `last successful call: ${row.lastSuccessAt ?? 'never'}${lastError ? `; last error: ${lastError}` : ''}`;
+  const pass = r.phase ? `; provisioning what the bridge already holds: ${r.done} of ${r.total} looked at` : '';
+  const calls = `last successful call: ${row.lastSuccessAt ?? 'never'}${lastError ? `; last error: ${lastError}` : ''}${pass}`;
   const detail = (what: string) => `${row.kind}: ${what}; ${calls}`;
   // The probe's own message carries the URL path; on /readyz the reason is enough.
   const reason = mode === 'doctor' ? probe.detail : probe.status ? `the application answered ${probe.status}` : probe.detail;
   switch (probe.result) {
     case 'ok': {
       const lastFailed = row.lastFailureAt !== null && (row.lastSuccessAt === null || row.lastFailureAt > row.lastSuccessAt);
-      if (!lastFailed) return { ...fields, status: 'ok', detail: detail('credentials accepted') };
+      if (!lastFailed) return { ...fields, status: 'ok', detail: detail(probe.detail) };
       return {
         ...fields,
         status: 'warn',

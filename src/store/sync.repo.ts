@@ -125,8 +125,33 @@ export function dropMark(db: Db, organizationId: string, entityType: EntityType,
   );
 }
 
+/**
+ * The organization's marks, oldest first, each with what an admin recognises it by: a member's
+ * email (or, once deleted, the email the target last confirmed), a group's name.
+ */
+export function listMarksLabelled(db: Db, organizationId: string, limit: number): (SyncMark & { label: string | null })[] {
+  return db
+    .prepare(
+      `SELECT s.organization_id AS organizationId, s.entity_type AS entityType, s.entity_id AS entityId, s.generation, s.state,
+              s.attempts, s.next_attempt_at AS nextAttemptAt, s.marked_at AS markedAt, s.last_error AS lastError, s.approved,
+              s.log_ids AS logIds,
+              CASE s.entity_type WHEN 'member' THEN coalesce(m.email, json_extract(t.state, '$.email')) ELSE g.name END AS label
+         FROM sync_marks s
+         LEFT JOIN org_members m ON s.entity_type = 'member' AND m.id = s.entity_id
+         LEFT JOIN org_groups g ON s.entity_type = 'group' AND g.id = s.entity_id
+         LEFT JOIN target_state t ON t.organization_id = s.organization_id AND t.entity_type = s.entity_type AND t.entity_id = s.entity_id
+        WHERE s.organization_id = ? ORDER BY s.marked_at, s.entity_type, s.entity_id LIMIT ?`,
+    )
+    .all(organizationId, limit) as (SyncMark & { label: string | null })[];
+}
+
 export function listMarks(db: Db, organizationId: string): SyncMark[] {
   return db.prepare(`${SELECT} WHERE organization_id = ? ORDER BY marked_at, entity_type, entity_id`).all(organizationId) as SyncMark[];
+}
+
+/** How many marks the organization has, counted up to `cap` (so the count stays cheap). */
+export function openMarks(db: Db, organizationId: string, cap: number): number {
+  return db.prepare('SELECT count(*) FROM (SELECT 1 FROM sync_marks WHERE organization_id = ? LIMIT ?)').pluck().get(organizationId, cap) as number;
 }
 
 /** Backlog size and the age of its oldest mark, for readiness and metrics. */
@@ -218,14 +243,20 @@ export function pruneDeliveries(db: Db, before: string): number {
   return db.prepare('DELETE FROM deliveries WHERE started_at < ?').run(before).changes;
 }
 
-export function recentDeliveries(db: Db, organizationId: string, limit: number): (DeliveryRecord & { id: number })[] {
+/** The most recent calls, newest first, labelled like the marks (a member's email, a group's name). */
+export function recentDeliveries(db: Db, organizationId: string, limit: number): (DeliveryRecord & { id: number; label: string | null })[] {
   return db
     .prepare(
-      `SELECT id, organization_id AS organizationId, entity_type AS entityType, entity_id AS entityId, method, path, status,
-              outcome, detail, started_at AS startedAt, duration_ms AS durationMs
-         FROM deliveries WHERE organization_id = ? ORDER BY id DESC LIMIT ?`,
+      `SELECT d.id, d.organization_id AS organizationId, d.entity_type AS entityType, d.entity_id AS entityId, d.method, d.path,
+              d.status, d.outcome, d.detail, d.started_at AS startedAt, d.duration_ms AS durationMs,
+              CASE d.entity_type WHEN 'member' THEN coalesce(m.email, json_extract(t.state, '$.email')) ELSE g.name END AS label
+         FROM deliveries d
+         LEFT JOIN org_members m ON d.entity_type = 'member' AND m.id = d.entity_id
+         LEFT JOIN org_groups g ON d.entity_type = 'group' AND g.id = d.entity_id
+         LEFT JOIN target_state t ON t.organization_id = d.organization_id AND t.entity_type = d.entity_type AND t.entity_id = d.entity_id
+        WHERE d.organization_id = ? ORDER BY d.id DESC LIMIT ?`,
     )
-    .all(organizationId, limit) as (DeliveryRecord & { id: number })[];
+    .all(organizationId, limit) as (DeliveryRecord & { id: number; label: string | null })[];
 }
 
 /**

@@ -11,6 +11,8 @@ export interface TargetRow {
   lastSuccessAt: string | null;
   lastFailureAt: string | null;
   lastError: string | null;
+  /** The reconciliation pass (migration 0006): under way while `phase` is set. */
+  reconcile: { phase: 'member' | 'group' | null; total: number; done: number; startedAt: string | null; finishedAt: string | null };
 }
 
 export function getTarget(db: Db, organizationId: string): TargetRow | null {
@@ -25,6 +27,11 @@ export function getTarget(db: Db, organizationId: string): TargetRow | null {
         last_success_at: string | null;
         last_failure_at: string | null;
         last_error: string | null;
+        reconcile_phase: 'member' | 'group' | null;
+        reconcile_total: number;
+        reconcile_done: number;
+        reconcile_started_at: string | null;
+        reconcile_finished_at: string | null;
       }
     | undefined;
   if (!r) return null;
@@ -38,6 +45,13 @@ export function getTarget(db: Db, organizationId: string): TargetRow | null {
     lastSuccessAt: r.last_success_at,
     lastFailureAt: r.last_failure_at,
     lastError: r.last_error,
+    reconcile: {
+      phase: r.reconcile_phase,
+      total: r.reconcile_total,
+      done: r.reconcile_done,
+      startedAt: r.reconcile_started_at,
+      finishedAt: r.reconcile_finished_at,
+    },
   };
 }
 
@@ -72,4 +86,25 @@ export function recordTargetSuccess(db: Db, organizationId: string, at: string):
 
 export function recordTargetFailure(db: Db, organizationId: string, at: string, error: string): void {
   db.prepare('UPDATE targets SET last_failure_at = ?, last_error = ? WHERE organization_id = ?').run(at, error, organizationId);
+}
+
+// Secrets a target minted for itself (migration 0006) ------------------------------------------
+
+export function getTargetSecret(db: Db, organizationId: string, name: string): string | null {
+  return (
+    (db.prepare('SELECT value FROM target_secrets WHERE organization_id = ? AND name = ?').pluck().get(organizationId, name) as
+      | string
+      | undefined) ?? null
+  );
+}
+
+export function setTargetSecret(db: Db, organizationId: string, name: string, value: string, now: string): void {
+  db.prepare(
+    `INSERT INTO target_secrets (organization_id, name, value, created_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (organization_id, name) DO UPDATE SET value = excluded.value, created_at = excluded.created_at`,
+  ).run(organizationId, name, value, now);
+}
+
+export function deleteTargetSecret(db: Db, organizationId: string, name: string): void {
+  db.prepare('DELETE FROM target_secrets WHERE organization_id = ? AND name = ?').run(organizationId, name);
 }

@@ -48,13 +48,15 @@ export function desiredMember(
 
 export function desiredGroup(db: Db, organizationId: string, groupId: string): DesiredGroup {
   const g = groups.getOrgGroup(db, organizationId, groupId);
-  if (!g) return { groupId, exists: false, name: '', scimSource: null, memberIds: [], bindings: [] };
+  if (!g) return { groupId, exists: false, name: '', scimSource: null, memberIds: [], members: [], bindings: [] };
+  const memberRows = groups.listGroupMembers(db, groupId);
   return {
     groupId,
     exists: true,
     name: g.name,
     scimSource: g.scimSource,
-    memberIds: groups.listGroupMembers(db, groupId).map((m) => m.userId),
+    memberIds: memberRows.map((m) => m.userId),
+    members: memberRows.map((m) => ({ memberId: m.userId, email: m.email })),
     bindings: (groups.bindingsOfGroups(db, [groupId]).get(groupId) ?? []).map(toDesiredBinding),
   };
 }

@@ -9,20 +9,32 @@ import type { Logger } from 'pino';
 import { fold } from '../scim/fold.js';
 import type { Db } from '../store/db.js';
 import { groupCommit } from '../store/group-commit.js';
+import { reconcileStep, reconciling } from '../store/reconcile.repo.js';
 import * as sync from '../store/sync.repo.js';
 import type { SyncMark } from '../store/sync.repo.js';
 import { recordTargetFailure, recordTargetSuccess } from '../store/targets.repo.js';
 import { TargetError } from '../targets/errors.js';
 import { TargetHttp, type CallRecord } from '../targets/http.js';
-import type { DesiredMember, SyncIo, Target } from '../targets/types.js';
+import type { DesiredMember, SyncIo, Target, TargetSecrets } from '../targets/types.js';
 import { desiredGroup, desiredMember } from './desired.js';
 
 /** How often the drift sweep runs, and how many entities it marks at most each time. */
 const DRIFT_SWEEP_EVERY_MS = 60_000;
 const DRIFT_BATCH = 500;
+/**
+ * A reconciliation pass marks this many entities per tick, and only while the organization has
+ * fewer than RECONCILE_MAX_OPEN marks waiting, so a directory of any size is fed to the target
+ * at the pace it is worked, never marked all at once.
+ */
+const RECONCILE_BATCH = 500;
+const RECONCILE_MAX_OPEN = 1000;
+/** The longest a not-yet wait grows to between looks. */
+const NOT_YET_MAX_MS = 15 * 60_000;
 
 export interface ResolvedTarget {
   target: Target;
+  /** Credentials the target keeps for itself in the bridge's database (LangWatch's SCIM token). */
+  secrets: TargetSecrets;
   /** A client for one entity's sync; every call it makes is recorded against that entity. */
   http(onCall: (call: CallRecord) => void): TargetHttp;
 }
@@ -107,6 +119,7 @@ export class SyncWorker {
     if (Date.now() - this.lastDriftCheck >= DRIFT_SWEEP_EVERY_MS) this.scheduleDriftCheck();
     // Nothing is sent for a change before it is on disk: commit SCIM writes still in their batch.
     groupCommit(this.db).flush();
+    this.feedReconciliation();
     const due = sync.dueMarks(this.db, new Date().toISOString(), this.batchSize);
     let attempted = 0;
     const byOrg = new Map<string, SyncMark[]>();
@@ -129,6 +142,15 @@ export class SyncWorker {
       }
     }
     return attempted;
+  }
+
+  /** Moves every reconciliation pass under way on by one bounded batch (see RECONCILE_BATCH). */
+  private feedReconciliation(): void {
+    const now = new Date().toISOString();
+    for (const organizationId of reconciling(this.db)) {
+      if (sync.openMarks(this.db, organizationId, RECONCILE_MAX_OPEN) >= RECONCILE_MAX_OPEN) continue;
+      reconcileStep(this.db, organizationId, RECONCILE_BATCH, now);
+    }
   }
 
   private async prepareMembers(resolved: ResolvedTarget, organizationId: string, marks: SyncMark[]): Promise<void> {
@@ -220,6 +242,7 @@ export class SyncWorker {
     return {
       organizationId: orgId,
       http,
+      secrets: resolved.secrets,
       remoteId: (type, localId) => sync.getRemoteId(db, orgId, type, localId),
       saveRemoteId: (type, localId, remoteId) => sync.setRemoteId(db, orgId, type, localId, remoteId),
       forgetRemoteId: (type, localId) => sync.deleteRemoteId(db, orgId, type, localId),
@@ -276,11 +299,18 @@ export class SyncWorker {
     if (!te) this.logger.error({ err, mark }, 'sync failed unexpectedly');
     if (te?.retryable) {
       const backoff = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** mark.attempts) * (0.5 + Math.random());
-      const wait = te.retryAfterMs ?? backoff;
+      // A wait on something outside the bridge (an invite not accepted, a member not there yet)
+      // grows with each look, up to NOT_YET_MAX_MS, so a wait that lasts days costs little.
+      const wait =
+        te.code === 'not_yet' && te.retryAfterMs !== null
+          ? Math.min(te.retryAfterMs * 2 ** Math.min(mark.attempts, 10), Math.max(te.retryAfterMs, NOT_YET_MAX_MS))
+          : (te.retryAfterMs ?? backoff);
       // Not-yet waits (an invite not accepted) are about this entity, not a failing target.
       if (te.code !== 'not_yet') this.pausedUntil.set(mark.organizationId, now + wait);
       sync.failMark(this.db, mark, 'retrying', new Date(now + wait).toISOString(), message);
     } else {
+      // Parked until an admin looks: said once in the log, with the application's reason.
+      this.logger.warn({ organizationId: mark.organizationId, entityType: mark.entityType, entityId: mark.entityId, code: te?.code, reason: message }, 'delivery parked');
       sync.failMark(this.db, mark, 'parked', new Date(now).toISOString(), message);
     }
     recordTargetFailure(this.db, mark.organizationId, new Date(now).toISOString(), message);

@@ -41,13 +41,27 @@ export interface DesiredGroup {
   name: string;
   scimSource: string | null;
   memberIds: string[];
+  /** The same members with their emails, so that a wait can name the people it waits for. */
+  members: { memberId: string; email: string }[];
   bindings: DesiredBinding[];
+}
+
+/**
+ * Credentials a target obtains for itself and keeps in the bridge's database (LangWatch's SCIM
+ * token, minted once with the organization API key). Values are secrets: never logged.
+ */
+export interface TargetSecrets {
+  get(name: string): string | null;
+  /** Committed at once: a token shown only once must never be lost to a crash. */
+  set(name: string, value: string): void;
+  delete(name: string): void;
 }
 
 /** The durable memory a target may use while it syncs one entity. */
 export interface SyncIo {
   readonly organizationId: string;
   readonly http: TargetHttp;
+  readonly secrets: TargetSecrets;
   remoteId(entityType: string, localId: string): string | null;
   /** Committed at once, so that a crash right after a create never leads to a second one. */
   saveRemoteId(entityType: string, localId: string, remoteId: string): void;
@@ -70,6 +84,9 @@ export interface Target {
   prepareMembers?(desired: DesiredMember[], io: SyncIo): Promise<void>;
   syncMember(desired: DesiredMember, io: SyncIo): Promise<void>;
   syncGroup(desired: DesiredGroup, io: SyncIo): Promise<void>;
-  /** Throws a TargetError when the target cannot be reached or refuses the credentials. */
-  checkCredentials(http: TargetHttp): Promise<void>;
+  /**
+   * Throws a TargetError when the target cannot be reached or refuses the credentials; returns
+   * a note worth showing when they work (e.g. "SCIM token minted on first sync").
+   */
+  checkCredentials(http: TargetHttp, secrets: TargetSecrets): Promise<string | void>;
 }

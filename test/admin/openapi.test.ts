@@ -88,8 +88,8 @@ describe('/api/openapi.json', () => {
   it('gives every write a JSON request body and every answer a documented success status', () => {
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
-        // Action routes (retry, approve) take no body; every other write does.
-        if ((method === 'post' || method === 'patch') && !/\/(retry|approve)$/.test(path)) expect(op.requestBody, `${method} ${path}`).toBeDefined();
+        // Action routes (retry, approve, reconcile) take no body; every other write does.
+        if ((method === 'post' || method === 'patch') && !/\/(retry|approve|reconcile)$/.test(path)) expect(op.requestBody, `${method} ${path}`).toBeDefined();
         expect(Object.keys(op.responses).some((s) => /^2\d\d$/.test(s)), `${method} ${path}`).toBe(true);
       }
     }

@@ -7,9 +7,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_ADMIN_KEY } from '../helpers/harness.js';
-import { createSyncHarness, type SyncHarness } from '../helpers/sync-harness.js';
+import { createSyncHarness, type HarnessEnv, type SyncHarness } from '../helpers/sync-harness.js';
 
 type Kind = 'embedded' | 'langwatch' | 'langsmith';
+/** Every target, and LangWatch in both of its modes. */
+type Variant = Kind | 'langwatch-invite';
 type Access = Record<string, Partial<Record<'A' | 'B', string>>>;
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -21,7 +23,7 @@ interface Scopes {
   B: { scopeType: 'PROJECT'; scopeId: string };
 }
 
-function scopesOf(kind: Kind, s: SyncHarness & { organization: any }): Scopes {
+function scopesOf(kind: Kind, s: SyncHarness): Scopes {
   if (kind === 'langwatch') {
     const team = s.organization.teams[0];
     return { A: { scopeType: 'TEAM', scopeId: team.id }, B: { scopeType: 'PROJECT', scopeId: team.projects[0].id } };
@@ -31,7 +33,7 @@ function scopesOf(kind: Kind, s: SyncHarness & { organization: any }): Scopes {
 }
 
 /** The application's effective access, reduced to {email: {A?: role, B?: role}} for active people. */
-async function effectiveAccess(kind: Kind, s: SyncHarness & { organization: any }, scopes: Scopes): Promise<Access> {
+async function effectiveAccess(kind: Kind, s: SyncHarness, scopes: Scopes): Promise<Access> {
   const alias = (scopeId: string) => (scopeId === scopes.A.scopeId ? 'A' : scopeId === scopes.B.scopeId ? 'B' : null);
   const out: Access = {};
   const grant = (email: string, scopeId: string, role: string) => {
@@ -50,7 +52,8 @@ async function effectiveAccess(kind: Kind, s: SyncHarness & { organization: any 
   }
   const org = (await s.state()).organizations[0];
   if (kind === 'langwatch') {
-    for (const m of org.members) if (!m.disabled && m.email !== s.organization.admin.email) out[m.email] = {};
+    // Suspended either way (the organization's REST flag, or the whole account over SCIM) is out.
+    for (const m of org.members) if (!m.disabled && !m.deactivated && m.email !== s.organization.admin.email) out[m.email] = {};
     for (const g of org.groups) {
       for (const m of g.members) {
         if (out[m.email]) for (const b of g.bindings) grant(m.email, b.scopeId, b.role);
@@ -66,12 +69,23 @@ async function effectiveAccess(kind: Kind, s: SyncHarness & { organization: any 
   return out;
 }
 
-describe.each(['embedded', 'langwatch', 'langsmith'] as const)('contract: %s', (kind) => {
-  let s: SyncHarness & { organization: any };
+const SETTINGS: Record<Variant, HarnessEnv> = {
+  embedded: {},
+  langwatch: {},
+  // Invites must name a team (TARGETS.md §A3); the people accept them at once here.
+  'langwatch-invite': (org) => ({ TARGET_LANGWATCH_MODE: 'invite', TARGET_INVITE_TEAM_ID: org.teams[0].id }),
+  langsmith: { TARGET_GROUP_MAPPING: 'bindings', TARGET_CREATE_WORKSPACES: 'true' },
+};
+
+describe.each(['embedded', 'langwatch', 'langwatch-invite', 'langsmith'] as const)('contract: %s', (variant) => {
+  const kind: Kind = variant === 'langwatch-invite' ? 'langwatch' : variant;
+  let s: SyncHarness;
   let scopes: Scopes;
 
   beforeEach(async () => {
-    s = await createSyncHarness(kind, kind === 'langsmith' ? { TARGET_GROUP_MAPPING: 'bindings', TARGET_CREATE_WORKSPACES: 'true' } : {});
+    s = await createSyncHarness(kind, SETTINGS[variant]);
+    // Invited people (LangWatch's invite mode, LangSmith) accept at once here.
+    if (variant === 'langwatch-invite' || variant === 'langsmith') await s.control('PATCH', '/_fake/settings', { autoAcceptInvites: true });
     scopes = scopesOf(kind, s);
   });
   afterEach(() => s.close());

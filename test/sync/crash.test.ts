@@ -2,13 +2,14 @@
  * kill -9 during delivery: the real server, provisioning a LangWatch stand-in whose every call
  * is slow, is killed while calls are in flight, over several rounds, and restarted on the same
  * database. Every SCIM write that got a 2xx must end up in the application exactly once: no
- * lost change, no duplicate invite, group or membership.
+ * lost change, no duplicate person, invite, group or membership. Both LangWatch modes: over its
+ * SCIM server (the default) and over REST invites (the people accept them at once here).
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLangWatchFake } from '../../fakes/langwatch/server.js';
 import { kill9 as killBridge, spawnBridge } from '../helpers/bridge-process.js';
 import { freePort } from '../helpers/server.js';
@@ -17,6 +18,7 @@ const TOKEN = 'crash-test-azure-token-0123456789';
 const ADMIN = 'crash-test-admin-key-0123456789';
 const ROUNDS = 3;
 
+describe.each(['scim', 'invite'] as const)('LangWatch %s mode', (mode) => {
 let fake: Awaited<ReturnType<typeof startLangWatchFake>>;
 let dataDir: string;
 let child: ChildProcess | undefined;
@@ -51,6 +53,13 @@ beforeAll(async () => {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ latency: { minMs: 20, maxMs: 80 } }),
   });
+  if (mode === 'invite') {
+    await fetch(`${fake.url}/_fake/settings`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ autoAcceptInvites: true }),
+    });
+  }
   dataDir = mkdtempSync(join(tmpdir(), 'bridge-crash-'));
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
@@ -64,6 +73,8 @@ beforeAll(async () => {
     TARGET: 'langwatch',
     TARGET_URL: fake.url,
     TARGET_API_KEY: fake.organization.apiKey,
+    TARGET_LANGWATCH_MODE: mode,
+    ...(mode === 'invite' ? { TARGET_INVITE_TEAM_ID: fake.organization.teams[0]!.id } : {}),
   };
 });
 
@@ -117,3 +128,4 @@ it(`${ROUNDS} kills during delivery lose nothing and duplicate nothing`, async (
   expect(org.invites).toEqual([]);
   expect(Object.fromEntries(org.groups.map((g: any) => [g.name, g.members.map((m: any) => m.email).sort()]))).toEqual(expectedGroups);
 }, 120_000);
+});

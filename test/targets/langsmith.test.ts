@@ -1,157 +1,54 @@
 /**
- * The LangSmith target (src/targets/langsmith.ts) against a really started LangSmith stand-in
+ * The LangSmith target (src/targets/langsmith/) against a really started LangSmith stand-in
  * (fakes/langsmith): invites with the right organization role, convention and bindings
- * mapping, access recomputed when groups change, removal and re-invitation, protected members,
- * missing workspaces, drift repair, crash safety of invites and pending invites. Everything is
- * checked through the stand-in's own view (`GET /_fake/state`).
+ * mapping, access recomputed when groups change, removal and re-invitation (pending invites
+ * revoked with S8), protected members, missing workspaces, drift repair, crash safety of
+ * invites and pending invites. Everything is checked through the stand-in's own view
+ * (`GET /_fake/state`). The writes themselves (request bodies, read-back, "look again") are in
+ * langsmith-writes.test.ts; malformed answers in langsmith-answers.test.ts.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLangSmithFake, type RunningLangSmithFake } from '../../fakes/langsmith/server.js';
-import { NotYet, TargetError } from '../../src/targets/errors.js';
-import { TargetHttp } from '../../src/targets/http.js';
-import { LangSmithTarget, type LangSmithSettings } from '../../src/targets/langsmith.js';
-import type { DesiredBinding, DesiredGroupRef, DesiredMember, SyncIo } from '../../src/targets/types.js';
+import { NotYet } from '../../src/targets/errors.js';
+import {
+  binding,
+  control,
+  createWorkspace,
+  customRole,
+  group,
+  http,
+  invitesSent,
+  member,
+  memberOf,
+  MemoryIo,
+  orgState,
+  rejection,
+  startProxy,
+  target,
+  useFake,
+  workspacesOf,
+  type Json,
+} from './langsmith.helpers.js';
 
 let fake: RunningLangSmithFake;
 
 beforeAll(async () => {
   fake = await startLangSmithFake({ port: 0, host: '127.0.0.1' });
+  useFake(fake);
 });
 afterAll(async () => {
   await fake?.close();
 });
 beforeEach(async () => {
   expect((await control('POST', '/reset')).status).toBe(200);
+  // Tests that need a pending invite switch this off themselves.
+  expect((await control('PATCH', '/settings', { autoAcceptInvites: true })).status).toBe(200);
 });
 afterEach(async () => {
   // Nothing the target sent was refused as malformed (forbidden fields, bad ids, missing fields).
   const { body } = await control('GET', '/requests?log=false');
   expect(body.byStatus).not.toHaveProperty('422');
 });
-
-// ---- helpers ---------------------------------------------------------------------------------
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-async function control(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${fake.url}/_fake${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-const http = (key = fake.organization.apiKey) => new TargetHttp(fake.url, { 'X-API-Key': key, 'X-Organization-Id': fake.organization.organizationId });
-
-/** The bridge's durable memory, in memory: remote ids in a Map, drift notes in an array. */
-class MemoryIo implements SyncIo {
-  readonly organizationId = 'local-org';
-  readonly drifts: string[] = [];
-  confirmedState: unknown = null;
-  /** Simulates a crash: saving an id of this entity type throws (nothing is saved). */
-  crashOnSave: string | null = null;
-
-  constructor(
-    readonly http: TargetHttp,
-    readonly ids = new Map<string, string>(),
-  ) {}
-
-  remoteId(type: string, localId: string): string | null {
-    return this.ids.get(`${type}\u0000${localId}`) ?? null;
-  }
-  saveRemoteId(type: string, localId: string, remoteId: string): void {
-    if (this.crashOnSave === type) throw new Error(`simulated crash before saving the ${type} id`);
-    this.ids.set(`${type}\u0000${localId}`, remoteId);
-  }
-  forgetRemoteId(type: string, localId: string): void {
-    this.ids.delete(`${type}\u0000${localId}`);
-  }
-  localIdOf(type: string, remoteId: string): string | null {
-    for (const [k, v] of this.ids) {
-      const [t, local] = k.split('\u0000');
-      if (t === type && v === remoteId) return local ?? null;
-    }
-    return null;
-  }
-  confirmed(): unknown {
-    return this.confirmedState;
-  }
-  drift(detail: string): void {
-    this.drifts.push(detail);
-  }
-}
-
-const target = (s: Partial<LangSmithSettings> = {}) =>
-  new LangSmithTarget({ mapping: 'convention', createWorkspaces: false, groupPrefix: 'LS:', ...s });
-
-function member(over: Partial<DesiredMember> = {}): DesiredMember {
-  return {
-    memberId: 'm-ada',
-    exists: true,
-    email: 'ada@example.com',
-    name: 'Ada Lovelace',
-    role: 'MEMBER',
-    disabled: false,
-    protected: false,
-    groups: [],
-    ...over,
-  };
-}
-
-let groupSeq = 0;
-function group(name: string, createdAt = '2024-01-01T00:00:00.000Z', bindings: DesiredBinding[] = []): DesiredGroupRef {
-  groupSeq += 1;
-  return { groupId: `g-${groupSeq}`, name, createdAt, bindings };
-}
-
-const binding = (role: DesiredBinding['role'], scopeType: DesiredBinding['scopeType'], scopeId: string, customRoleId: string | null = null): DesiredBinding => ({
-  role,
-  customRoleId,
-  scopeType,
-  scopeId,
-});
-
-async function orgState(): Promise<Json> {
-  const { body } = await control('GET', `/state?organizationId=${fake.organization.organizationId}`);
-  return body.organizations[0];
-}
-
-async function memberOf(email: string): Promise<Json | undefined> {
-  return (await orgState()).members.find((m: Json) => m.email === email);
-}
-
-/** display name → workspace role name, for one person. */
-async function workspacesOf(email: string): Promise<Record<string, string>> {
-  const m = await memberOf(email);
-  return Object.fromEntries((m?.workspaces ?? []).map((w: Json) => [w.displayName, w.roleName]));
-}
-
-async function createWorkspace(displayName: string): Promise<string> {
-  const res = await http().request<{ id: string }>('POST', '/api/v1/workspaces', { body: { display_name: displayName } });
-  return res.body.id;
-}
-
-async function customRole(displayName: string): Promise<string> {
-  const res = await control('POST', '/roles', { displayName, accessScope: 'workspace' });
-  expect(res.status).toBe(201);
-  return res.body.id as string;
-}
-
-async function invitesSent(): Promise<number> {
-  const { body } = await control('GET', '/requests');
-  return (body.log as Json[]).filter((e) => e.method === 'POST' && e.path === '/api/v1/orgs/current/members').length;
-}
-
-async function rejection(p: Promise<unknown>): Promise<TargetError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TargetError);
-  return err as TargetError;
-}
 
 // ---- tests -----------------------------------------------------------------------------------
 
@@ -305,14 +202,24 @@ describe('LangSmith target', () => {
     expect(io.drifts).toEqual([]);
   });
 
-  it('a disabled member with a pending invite has the invite revoked', async () => {
+  it('a disabled member with a pending invite has the invite revoked with S8', async () => {
     await control('PATCH', '/settings', { autoAcceptInvites: false });
-    const t = target();
-    const io = new MemoryIo(http());
-    await expect(t.syncMember(member(), io)).rejects.toBeInstanceOf(NotYet);
-    expect((await orgState()).pending.map((p: Json) => p.email)).toEqual(['ada@example.com']);
-    await t.syncMember(member({ disabled: true }), io);
-    expect((await orgState()).pending).toEqual([]);
+    const proxy = await startProxy();
+    try {
+      const t = target();
+      const io = new MemoryIo(http(undefined, proxy.url));
+      await expect(t.syncMember(member(), io)).rejects.toBeInstanceOf(NotYet);
+      const [invite] = (await orgState()).pending;
+      expect(invite.email).toBe('ada@example.com');
+      await t.syncMember(member({ disabled: true }), io);
+      expect((await orgState()).pending).toEqual([]);
+      const deletes = proxy.seen.filter((r) => r.method === 'DELETE').map((r) => r.path);
+      // The pending identity's own id, on the /pending path; no org member was deleted.
+      expect(deletes).toEqual([`/api/v1/orgs/current/members/${invite.id}/pending`]);
+      expect(io.remoteId('langsmith-access', 'm-ada')).toBeNull();
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('deleted → removed; a protected member is never removed nor lowered', async () => {
@@ -346,12 +253,12 @@ describe('LangSmith target', () => {
     // Nothing was half done: no invite went out.
     expect(await memberOf('ada@example.com')).toBeUndefined();
     expect(await invitesSent()).toBe(0);
-    const groupErr = await rejection(off.syncGroup({ groupId: 'g-r', exists: true, name: 'LS:Organization User:Research:Viewer', scimSource: 'okta', memberIds: [], bindings: [] }, io));
+    const groupErr = await rejection(off.syncGroup({ groupId: 'g-r', exists: true, name: 'LS:Organization User:Research:Viewer', scimSource: 'okta', memberIds: [], members: [], bindings: [] }, io));
     expect(groupErr.retryable).toBe(false);
     expect(groupErr.message).toContain('"Research"');
 
     const on = target({ createWorkspaces: true });
-    await on.syncGroup({ groupId: 'g-r', exists: true, name: 'LS:Organization User:Research:Viewer', scimSource: 'okta', memberIds: ['m-ada'], bindings: [] }, io);
+    await on.syncGroup({ groupId: 'g-r', exists: true, name: 'LS:Organization User:Research:Viewer', scimSource: 'okta', memberIds: ['m-ada'], members: [{ memberId: 'm-ada', email: 'ada@example.com' }], bindings: [] }, io);
     await on.syncMember(member({ groups }), io);
     await on.syncMember(member({ groups }), io);
     const research = (await orgState()).workspaces.filter((w: Json) => w.displayName === 'Research');
@@ -359,8 +266,8 @@ describe('LangSmith target', () => {
     expect(await workspacesOf('ada@example.com')).toEqual({ Research: 'Viewer' });
 
     // A group that is not a LangSmith group, or that is gone, needs nothing.
-    await off.syncGroup({ groupId: 'g-x', exists: true, name: 'Engineering', scimSource: null, memberIds: [], bindings: [] }, io);
-    await off.syncGroup({ groupId: 'g-r', exists: false, name: '', scimSource: null, memberIds: [], bindings: [] }, io);
+    await off.syncGroup({ groupId: 'g-x', exists: true, name: 'Engineering', scimSource: null, memberIds: [], members: [], bindings: [] }, io);
+    await off.syncGroup({ groupId: 'g-r', exists: false, name: '', scimSource: null, memberIds: [], members: [], bindings: [] }, io);
   });
 
   it('bindings: a missing workspace named by id is never created', async () => {

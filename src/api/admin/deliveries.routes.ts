@@ -22,6 +22,7 @@ const PendingSchema = z
   .object({
     entityType: z.enum(['member', 'group']),
     entityId: z.string(),
+    label: z.string().nullable().openapi({ description: "A member's email or a group's name" }),
     state: z.enum(['pending', 'retrying', 'parked', 'awaiting_approval']),
     attempts: z.number().int(),
     nextAttemptAt: z.string(),
@@ -36,6 +37,7 @@ const CallSchema = z
     organizationId: z.string(),
     entityType: z.enum(['member', 'group']),
     entityId: z.string(),
+    label: z.string().nullable(),
     method: z.string(),
     path: z.string(),
     status: z.number().int().nullable(),
@@ -55,6 +57,16 @@ const DeliveriesSchema = z
       lastFailureAt: z.string().nullable(),
       lastError: z.string().nullable(),
     }),
+    reconcile: z
+      .object({
+        phase: z.enum(['member', 'group']).nullable(),
+        total: z.number().int(),
+        done: z.number().int(),
+        startedAt: z.string().nullable(),
+        finishedAt: z.string().nullable(),
+      })
+      .nullable()
+      .openapi({ description: 'The last reconciliation pass (every member and group compared with the application); under way while phase is set' }),
     pending: z.array(PendingSchema),
     recent: z.array(CallSchema),
   })
@@ -99,6 +111,15 @@ const approveAll = createRoute({
   responses: { 200: json(z.object({ approved: z.number().int() }), 'How many were approved'), ...errorResponses(401, 403) },
 });
 
+const reconcile = createRoute({
+  method: 'post',
+  path: '/api/deliveries/reconcile',
+  tags,
+  summary: 'Compare every member and group with the application again (after a restore, or when it was emptied)',
+  middleware: [manage],
+  responses: { 202: json(z.object({ started: z.boolean() }), 'The pass is under way; see reconcile in GET /api/deliveries'), ...errorResponses(400, 401, 403) },
+});
+
 const drop = createRoute({
   method: 'delete',
   path: '/api/deliveries/{entityType}/{entityId}',
@@ -113,6 +134,7 @@ export function deliveriesRoutes(): OpenAPIHono<AppEnv> {
   const app = adminApp();
   app.openapi(list, (c) => c.json(deliveries.listDeliveries(adminContext(c), c.req.valid('query')), 200));
   app.openapi(approveAll, (c) => c.json(deliveries.approveHeldRemovals(adminContext(c)), 200));
+  app.openapi(reconcile, (c) => c.json(deliveries.reconcileAll(adminContext(c)), 202));
   app.openapi(retry, (c) => {
     const { entityType, entityId } = c.req.valid('param');
     deliveries.retryDelivery(adminContext(c), entityType, entityId);

@@ -826,16 +826,20 @@ async function deliveriesPage(view, rest, params, ctx) {
     h('dt', null, 'Target'), h('dd', null, t.kind || '—', t.url ? [' ', h('code', null, t.url)] : null),
     h('dt', null, 'Last success'), h('dd', null, timeEl(t.lastSuccessAt, true)),
     h('dt', null, 'Last failure'), h('dd', null, timeEl(t.lastFailureAt, true)),
-    t.lastError ? [h('dt', null, 'Last error'), h('dd', null, t.lastError)] : null));
+    t.lastError ? [h('dt', null, 'Last error'), h('dd', null, t.lastError)] : null,
+    d.reconcile ? [h('dt', null, 'Reconciliation'), h('dd', { 'data-reconcile': d.reconcile.phase ? 'running' : 'done' },
+      d.reconcile.phase
+        ? 'under way: ' + d.reconcile.done + ' of ' + d.reconcile.total + ' members and groups looked at'
+        : d.reconcile.done + ' members and groups looked at, finished ', d.reconcile.phase ? null : timeEl(d.reconcile.finishedAt, true))] : null));
 
-  const act = (label, cls, path, confirmText, doneText, ariaLabel) => h('button', {
+  const act = (label, cls, path, confirmText, doneText, ariaLabel, method) => h('button', {
     type: 'button', class: cls + ' small', disabled: !canManage(), title: canManage() ? null : MANAGE_HINT,
     'aria-label': ariaLabel || null,
     onclick: async (event) => {
       if (confirmText && !window.confirm(confirmText)) return;
       event.currentTarget.disabled = true;
       try {
-        await request('POST', path);
+        await request(method || 'POST', path);
         announce(doneText);
         await route();
         announce(doneText);
@@ -844,6 +848,12 @@ async function deliveriesPage(view, rest, params, ctx) {
       }
     },
   }, label);
+
+  if (t.kind && t.kind !== 'embedded') {
+    view.appendChild(h('p', null, act('Reconcile everything', 'secondary', '/api/deliveries/reconcile',
+      'Compare every member and group with the application again? Use it after a restore, or when the application was emptied.',
+      'Reconciliation started.')));
+  }
 
   const held = d.pending.filter((p) => p.state === 'awaiting_approval');
   view.appendChild(h('h2', null, 'Needing attention'));
@@ -854,7 +864,7 @@ async function deliveriesPage(view, rest, params, ctx) {
   }
   view.appendChild(table(null, ['Entity', 'State', ['Attempts', 'num'], 'Next attempt', 'Last error', 'Actions'], d.pending.map((p) => {
     const path = '/api/deliveries/' + enc(p.entityType) + '/' + enc(p.entityId);
-    const who = p.entityType + ' ' + ((p.entityType === 'group' ? names.groups : names.users).get(p.entityId) || p.entityId);
+    const who = p.entityType + ' ' + ((p.entityType === 'group' ? names.groups : names.users).get(p.entityId) || p.label || p.entityId);
     return h('tr', { 'data-entity': p.entityType + ':' + p.entityId },
       h('td', null, resourceLink(p.entityType, p.entityId, names)),
       h('td', null, badge(STATE_TEXT[p.state] || p.state, p.state)),
@@ -864,7 +874,10 @@ async function deliveriesPage(view, rest, params, ctx) {
       h('td', { class: 'nowrap' },
         p.state === 'awaiting_approval'
           ? act('Approve', '', path + '/approve', 'Approve the removal of ' + who + '?', 'Approved: ' + who + '.', 'Approve ' + who)
-          : act('Retry', '', path + '/retry', null, 'Retry scheduled: ' + who + '.', 'Retry ' + who)));
+          : act('Retry', '', path + '/retry', null, 'Retry scheduled: ' + who + '.', 'Retry ' + who),
+        ' ',
+        act('Drop', 'secondary', path, 'Drop the delivery of ' + who + '? The application is left as it is until the next change.',
+          'Dropped: ' + who + '.', 'Drop ' + who, 'DELETE')));
   }), 'Nothing needs attention: every change has been delivered.'));
 
   view.appendChild(h('h2', null, 'Recent calls'));

@@ -3,6 +3,7 @@ import m0002 from './0002-access-model.js';
 import m0003 from './0003-sync.js';
 import m0004 from './0004-sync-log.js';
 import m0005 from './0005-due-marks.js';
+import m0006 from './0006-target-reconcile.js';
 
 /** Append-only: a released migration is never edited; a change is a new numbered file. */
 export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
@@ -11,4 +12,5 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   { version: 3, name: 'sync', sql: m0003 },
   { version: 4, name: 'sync-log', sql: m0004 },
   { version: 5, name: 'due-marks', sql: m0005 },
+  { version: 6, name: 'target-reconcile', sql: m0006 },
 ];
