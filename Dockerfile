@@ -8,7 +8,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+# The production tree must start the CLI without dev dependencies (tsx, the test tools): a
+# runtime import of one fails the build here rather than the container at its first start.
+RUN npm run build && npm prune --omit=dev && node dist/cli.js --help >/dev/null
 
 # Runtime stage: only the compiled code and production dependencies, run as a non-root user.
 FROM node:20-bookworm-slim

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
-import initial from '../src/store/migrations/0001-initial.ts';
+import initial from '../src/store/migrations/0001-initial.js';
 
 const port = Number(process.env.PORT ?? 8181);
 const dataDir = process.env.DATA_DIR ?? './data-floor';
@@ -26,7 +26,6 @@ const CONN = 'floor-conn';
 db.prepare('INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)').run('org', 'org', now());
 db.prepare('INSERT INTO connections (id, organization_id, source, created_at) VALUES (?, ?, ?, ?)').run(CONN, 'org', 'azure-ad', now());
 
-const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 const SCIM_JSON = { 'content-type': 'application/scim+json' };
@@ -46,24 +45,39 @@ const groupPage = db.prepare('SELECT id, display_name, external_id, version, cre
 const groupCount = db.prepare('SELECT count(*) FROM scim_groups WHERE connection_id = ?').pluck();
 
 type Row = { id: string; version: number; created_at: string; last_modified: string; resource: string };
+type GroupRow = Omit<Row, 'resource'> & { display_name: string; external_id: string | null };
+/** What the floor reads of a request body: no validation, only the happy path's attributes. */
+interface UserBody {
+  userName: string;
+  externalId?: string;
+  displayName?: string;
+  active?: boolean;
+  emails?: { value?: string; type?: string; primary?: boolean }[];
+  [attribute: string]: unknown;
+}
+interface MemberRef { value: string; display?: string }
+interface GroupBody { displayName: string; externalId?: string; members?: MemberRef[] }
+interface PatchOp { op: string; path?: string; value?: MemberRef[] }
+
 const userOut = (origin: string, r: Row) => ({
-  ...JSON.parse(r.resource),
+  ...(JSON.parse(r.resource) as Record<string, unknown>),
   id: r.id,
   meta: { resourceType: 'User', created: r.created_at, lastModified: r.last_modified, version: `W/"${r.version}"`, location: `${origin}/scim/v2/Users/${r.id}` },
 });
 
-const createUser = db.transaction((body: any) => {
+const createUser = db.transaction((body: UserBody) => {
   const id = randomUUID();
   const t = now();
   const { id: _i, meta: _m, password: _p, ...resource } = body;
   const info = insUser.run(id, CONN, body.userName, String(body.userName).toLowerCase(), body.externalId ?? null,
     body.displayName ? String(body.displayName).toLowerCase() : null, body.active === false ? 0 : 1, t, t, JSON.stringify(resource));
-  (body.emails ?? []).forEach((e: any, i: number) =>
+  (body.emails ?? []).forEach((e, i) =>
     insValue.run(info.lastInsertRowid, CONN, 'emails', i, e.value ? String(e.value).toLowerCase() : null, e.type ?? null, e.primary ? 1 : 0));
-  return { id, version: 1, created_at: t, last_modified: t, resource: JSON.stringify(resource) } as Row;
+  const row: Row = { id, version: 1, created_at: t, last_modified: t, resource: JSON.stringify(resource) };
+  return row;
 });
 
-const createGroup = db.transaction((body: any) => {
+const createGroup = db.transaction((body: GroupBody) => {
   const id = randomUUID();
   const t = now();
   const info = insGroup.run(id, CONN, body.displayName, String(body.displayName).toLowerCase(), body.externalId ?? null, t, t,
@@ -72,7 +86,7 @@ const createGroup = db.transaction((body: any) => {
   return { id, t };
 });
 
-const patchGroup = db.transaction((seq: number | bigint, ops: any[]) => {
+const patchGroup = db.transaction((seq: number | bigint, ops: PatchOp[]) => {
   for (const op of ops) {
     const kind = String(op.op).toLowerCase();
     const path = String(op.path ?? '');
@@ -89,13 +103,13 @@ const patchGroup = db.transaction((seq: number | bigint, ops: any[]) => {
 
 const app = new Hono();
 app.post('/scim/v2/Users', async (c) => {
-  const body = await c.req.json();
+  const body = await c.req.json<UserBody>();
   const origin = new URL(c.req.url).origin;
   return c.body(JSON.stringify(userOut(origin, createUser(body))), 201, SCIM_JSON);
 });
 // Seeding for the benchmark (not measured): many users in one transaction.
-const seedUsers = db.transaction((bodies: any[]) => bodies.map((b) => createUser(b).id));
-app.post('/bench/users', async (c) => c.json({ ids: seedUsers((await c.req.json()).users) }));
+const seedUsers = db.transaction((bodies: UserBody[]) => bodies.map((b) => createUser(b).id));
+app.post('/bench/users', async (c) => c.json({ ids: seedUsers((await c.req.json<{ users: UserBody[] }>()).users) }));
 app.get('/scim/v2/Users', (c) => {
   const origin = new URL(c.req.url).origin;
   const filter = c.req.query('filter');
@@ -111,14 +125,14 @@ app.get('/scim/v2/Users', (c) => {
   return c.body(JSON.stringify({ schemas: [LIST], totalResults: userCount.get(CONN), startIndex: start, itemsPerPage: rows.length, Resources: rows.map((r) => userOut(origin, r)) }), 200, SCIM_JSON);
 });
 app.post('/scim/v2/Groups', async (c) => {
-  const body = await c.req.json();
+  const body = await c.req.json<GroupBody>();
   const { id, t } = createGroup(body);
   const origin = new URL(c.req.url).origin;
   return c.body(JSON.stringify({ schemas: [GROUP_SCHEMA], id, displayName: body.displayName, externalId: body.externalId, members: body.members ?? [],
     meta: { resourceType: 'Group', created: t, lastModified: t, version: 'W/"1"', location: `${origin}/scim/v2/Groups/${id}` } }), 201, SCIM_JSON);
 });
 app.patch('/scim/v2/Groups/:id', async (c) => {
-  const body = await c.req.json();
+  const body = await c.req.json<{ Operations?: PatchOp[] }>();
   const seq = groupSeq.get(c.req.param('id'), CONN) as number | undefined;
   if (seq === undefined) return c.body(null, 404);
   patchGroup(seq, body.Operations ?? []);
@@ -128,7 +142,7 @@ app.get('/scim/v2/Groups', (c) => {
   const origin = new URL(c.req.url).origin;
   const count = Math.min(Number(c.req.query('count') ?? 100), 1000);
   const start = Math.max(Number(c.req.query('startIndex') ?? 1), 1);
-  const rows = groupPage.all(CONN, count, start - 1) as any[];
+  const rows = groupPage.all(CONN, count, start - 1) as GroupRow[];
   const res = rows.map((r) => ({ schemas: [GROUP_SCHEMA], id: r.id, displayName: r.display_name, externalId: r.external_id ?? undefined,
     meta: { resourceType: 'Group', created: r.created_at, lastModified: r.last_modified, version: `W/"${r.version}"`, location: `${origin}/scim/v2/Groups/${r.id}` } }));
   return c.body(JSON.stringify({ schemas: [LIST], totalResults: groupCount.get(CONN), startIndex: start, itemsPerPage: res.length, Resources: res }), 200, SCIM_JSON);

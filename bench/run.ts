@@ -24,9 +24,6 @@ const CONCURRENCY = 8;
 const S = FULL
   ? { w1: 3000, sizes: [10_000, 100_000, 1_000_000], w2: 3000, w3max: 50_000, w3rm: 1000, w4groups: 2000, w4sweeps: 10, w4users: 300, w5users: 5000, w5groups: 200, w6: 1_000_000, w6q: 200 }
   : { w1: 1000, sizes: [10_000, 100_000], w2: 2000, w3max: 10_000, w3rm: 1000, w4groups: 2000, w4sweeps: 10, w4users: 300, w5users: 1000, w5groups: 50, w6: 1_000_000, w6q: 200 };
-/** Seeding above this many users goes in batches (SCIM Bulk on the bridge, one transaction per batch on the floor). */
-const SEED_BY_HTTP = 100_000;
-
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLK_TCK = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
 
@@ -49,7 +46,9 @@ async function waitReady(base: string, headers: Record<string, string>, proc: Ch
       const r = await fetch(`${base}/scim/v2/Users?count=1`, { headers });
       await r.arrayBuffer();
       if (r.ok) return;
-    } catch {}
+    } catch {
+      // Not listening yet: look again below.
+    }
     if (Date.now() - start > 30_000) throw new Error(`${base} not ready after 30 s`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -115,13 +114,26 @@ function peakRssMb(pid: number): number {
 // ---------- driver ----------
 let errorsShown = 0;
 interface Sample { ms: number; status: number }
-async function req(t: Target, method: string, path: string, body?: unknown): Promise<{ status: number; ms: number; json?: any }> {
+/** The parts of the servers' answers the driver reads (SCIM resources, ListResponses, Bulk, the floor's seeding). */
+interface Answer {
+  id?: string;
+  totalResults?: number;
+  Operations?: { status: string; location: string }[];
+  ids?: string[];
+}
+async function req(t: Target, method: string, path: string, body?: unknown): Promise<{ status: number; ms: number; json?: Answer }> {
   const t0 = performance.now();
   const r = await fetch(t.base + path, { method, headers: t.headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await r.text();
   const ms = performance.now() - t0;
   if (r.status >= 400 && errorsShown++ < 10) process.stderr.write(`[${t.name}] ${method} ${path.slice(0, 120)} -> ${r.status} ${text.slice(0, 300)}\n`);
-  return { status: r.status, ms, json: text && r.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined };
+  return { status: r.status, ms, json: text && r.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as Answer) : undefined };
+}
+
+/** The id of a created resource; a 201 without one is a broken server, not a data point. */
+function createdId(t: Target, r: { json?: Answer }): string {
+  if (typeof r.json?.id !== 'string') throw new Error(`${t.name}: a create answered no id`);
+  return r.json.id;
 }
 
 async function pool(n: number, concurrency: number, fn: (i: number) => Promise<void>) {
@@ -186,7 +198,7 @@ async function createUsers(t: Target, n: number, prefix: string, send = req) {
     const k = t.seq++;
     const userName = `${prefix}-${k}@contoso.com`;
     const r = await send(t, 'POST', '/scim/v2/Users', entraUser(userName, k));
-    if (r.status === 201) t.users.push({ id: r.json.id, userName });
+    if (r.status === 201) t.users.push({ id: createdId(t, r), userName });
   });
 }
 /**
@@ -208,13 +220,13 @@ async function seedUsers(t: Target, size: number) {
         Operations: ks.map((k, i) => ({ method: 'POST', path: '/Users', bulkId: `b${k}`, data: entraUser(names[i]!, k) })),
       });
       if (r.status !== 200) throw new Error(`bridge: seeding Bulk answered ${r.status}`);
-      ids = (r.json.Operations as { status: string; location: string }[]).map((o) => {
+      ids = (r.json?.Operations ?? []).map((o) => {
         if (o.status !== '201') throw new Error(`bridge: seeding operation answered ${o.status}`);
         return o.location.slice(o.location.lastIndexOf('/') + 1);
       });
     } else {
       const r = await req(t, 'POST', '/bench/users', { users: ks.map((k, i) => entraUser(names[i]!, k)) });
-      ids = r.json.ids;
+      ids = r.json?.ids ?? [];
     }
     ids.forEach((id, i) => t.users.push({ id, userName: names[i]! }));
   });
@@ -223,19 +235,20 @@ async function seedUsers(t: Target, size: number) {
 async function createGroup(t: Target, name: string, send = req, members: string[] = []) {
   const r = await send(t, 'POST', '/scim/v2/Groups', { schemas: GROUP_SCHEMAS, displayName: name, externalId: `ext-${name}`, members: members.map((value) => ({ value })) });
   if (r.status !== 201) throw new Error(`${t.name}: group create failed ${r.status}`);
-  t.groups.push(r.json.id);
-  return r.json.id as string;
+  const id = createdId(t, r);
+  t.groups.push(id);
+  return id;
 }
 const rnd = (n: number) => Math.floor(Math.random() * n);
 
 // ---------- workloads ----------
-type Results = Record<string, { bridge: PassResult[]; floor: PassResult[] }>;
+type Results = Record<string, { bridge: PassResult[]; floor: PassResult[]; perPatchMs?: Record<'bridge' | 'floor', number[][]> }>;
 const results: Results = {};
 async function both(name: string, targets: Target[], fn: (t: Target, pass: number) => Promise<PassResult>) {
   results[name] = { bridge: [], floor: [] };
   for (let p = 0; p < PASSES; p++) for (const t of targets) {
     const r = await fn(t, p);
-    results[name]![t.name].push(r);
+    results[name][t.name].push(r);
     process.stderr.write(`  ${name} pass ${p + 1} ${t.name}: ${r.requests} req, ${r.rps.toFixed(0)} rps, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, cpu ${r.cpuMsPerReq.toFixed(3)} ms/req, errors ${r.errors}${r.extra ? ' ' + JSON.stringify(r.extra) : ''}\n`);
   }
 }
@@ -259,7 +272,7 @@ async function main() {
     for (const size of S.sizes) {
       await untimed(`seed users to ${size}`, targets, (t) => seedUsers(t, size));
       if (runs('W2')) await both(`W2 lookup @${size}`, targets, (t) => measure(t, (timed) =>
-        pool(S.w2, CONCURRENCY, async () => { const u = t.users[rnd(t.users.length)]!; const r = await timed(t, 'GET', `/scim/v2/Users?filter=${q(`userName eq "${u.userName}"`)}`); if (r.status === 200 && r.json.totalResults !== 1) throw new Error(`${t.name}: lookup found ${r.json.totalResults}`); })));
+        pool(S.w2, CONCURRENCY, async () => { const u = t.users[rnd(t.users.length)]!; const r = await timed(t, 'GET', `/scim/v2/Users?filter=${q(`userName eq "${u.userName}"`)}`); if (r.status === 200 && r.json?.totalResults !== 1) throw new Error(`${t.name}: lookup found ${r.json?.totalResults}`); })));
       // W3 to W5 run once, at the first size that has the users W3 needs (--full's 1,000,000 is W2's alone).
       if (size >= S.w3max && !w3to5Done) {
         w3to5Done = true;
@@ -281,7 +294,8 @@ async function main() {
 async function w3(targets: Target[]) {
   const addRows: Record<'bridge' | 'floor', number[][]> = { bridge: [], floor: [] };
   const rmRows: Record<'bridge' | 'floor', PassResult[]> = { bridge: [], floor: [] };
-  results['W3 add 1,000 members/PATCH'] = { bridge: [], floor: [] };
+  const adds: Results[string] = { bridge: [], floor: [], perPatchMs: addRows };
+  results['W3 add 1,000 members/PATCH'] = adds;
   for (let p = 0; p < PASSES; p++) for (const t of targets) {
     const gid = await createGroup(t, `w3-p${p}`);
     const perPatch: number[] = [];
@@ -293,7 +307,7 @@ async function w3(targets: Target[]) {
       }
       return { firstPatchMs: perPatch[0]!, lastPatchMs: perPatch[perPatch.length - 1]!, lastOverFirst: perPatch[perPatch.length - 1]! / perPatch[0]!, meanPatchMs: perPatch.reduce((a, b) => a + b, 0) / perPatch.length };
     });
-    results['W3 add 1,000 members/PATCH']![t.name].push(r);
+    adds[t.name].push(r);
     addRows[t.name].push(perPatch);
     process.stderr.write(`  W3 add pass ${p + 1} ${t.name}: ${JSON.stringify(r.extra)} cpu ${r.cpuMsPerReq.toFixed(1)} ms/PATCH errors ${r.errors}\n`);
     const rm = await measure(t, (timed) => pool(S.w3rm, 1, async (i) => {
@@ -303,7 +317,6 @@ async function w3(targets: Target[]) {
     process.stderr.write(`  W3 remove pass ${p + 1} ${t.name}: ${rm.rps.toFixed(0)} rps p50 ${rm.p50.toFixed(2)} ms errors ${rm.errors}\n`);
   }
   results['W3 remove members[value eq]'] = rmRows;
-  (results['W3 add 1,000 members/PATCH'] as any).perPatchMs = addRows;
 }
 
 async function w4w5(targets: Target[]) {
@@ -322,9 +335,9 @@ async function w4w5(targets: Target[]) {
         const k = t.seq++;
         const userName = `w5p${p}-${k}@contoso.com`;
         const f = await timed(t, 'GET', `/scim/v2/Users?filter=${q(`userName eq "${userName}"`)}`);
-        if (f.status !== 200 || f.json.totalResults !== 0) throw new Error(`${t.name}: W5 filter expected no match`);
+        if (f.status !== 200 || f.json?.totalResults !== 0) throw new Error(`${t.name}: W5 filter expected no match`);
         const r = await timed(t, 'POST', '/scim/v2/Users', entraUser(userName, k));
-        if (r.status === 201) t.users.push({ id: r.json.id, userName });
+        if (r.status === 201) t.users.push({ id: createdId(t, r), userName });
       });
       const recent = t.users.slice(-S.w5users);
       await pool(S.w5groups, CONCURRENCY, async (g) => {
@@ -339,8 +352,9 @@ async function w4w5(targets: Target[]) {
 // ---------- W6: sync log at 1,000,000 entries (bridge only; the floor has no sync log) ----------
 async function w6(tmp: string) {
   const dir = join(tmp, 'w6');
-  const { openDb, migrate } = await import(join(ROOT, 'dist/store/db.js'));
-  const { DEFAULT_ORGANIZATION_ID } = await import(join(ROOT, 'dist/store/connections.repo.js'));
+  // The built bridge's own store (what `npm run build` just wrote), typed by its source.
+  const { openDb, migrate } = (await import(join(ROOT, 'dist/store/db.js'))) as typeof import('../src/store/db.js');
+  const { DEFAULT_ORGANIZATION_ID } = (await import(join(ROOT, 'dist/store/connections.repo.js'))) as typeof import('../src/store/connections.repo.js');
   mkdirSync(dir, { recursive: true });
   const db = openDb(join(dir, 'scim-bridge.db'));
   migrate(db);
@@ -385,7 +399,7 @@ async function w6(tmp: string) {
 function report() {
   const med = (rs: PassResult[], k: keyof PassResult) => median(rs.map((r) => r[k] as number));
   const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
-  const summary: Record<string, unknown> = {};
+  const summary: Record<string, Summary> = {};
   const lines: string[][] = [['workload', 'bridge rps', 'floor rps', 'ratio', 'p50 ms b/f', 'p99 ms b/f', 'CPU ms/req b/f', 'peak RSS MB b/f', 'errors b/f']];
   for (const [name, r] of Object.entries(results)) {
     const b = r.bridge, fl = r.floor;
@@ -404,13 +418,18 @@ function report() {
   const out = lines.map((l) => l.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
   console.log(`\nscim-bridge bench (${FULL ? 'full' : 'quick'}), medians of ${PASSES} passes, concurrency ${CONCURRENCY} (W3 and W6: 1)\n`);
   console.log(out);
-  const w3 = summary['W3 add 1,000 members/PATCH'] as any;
-  if (w3) console.log(`\nW3 per 1,000-member PATCH (median of passes): bridge first ${f(w3.bridge.extra.firstPatchMs)} ms, last ${f(w3.bridge.extra.lastPatchMs)} ms, last/first ${f(w3.bridge.extra.lastOverFirst, 2)}, mean ${f(w3.bridge.extra.meanPatchMs)} ms; floor mean ${f(w3.floor.extra.meanPatchMs)} ms; bridge/floor time ${f(w3.bridge.extra.meanPatchMs / w3.floor.extra.meanPatchMs, 2)}x`);
-  const w5 = summary['W5 Entra cycle'] as any;
-  if (w5) console.log(`W5 wall time: bridge ${f(w5.bridge.wallMs / 1000, 2)} s, floor ${f(w5.floor.wallMs / 1000, 2)} s, bridge/floor ${f(w5.bridge.wallMs / w5.floor.wallMs, 2)}x`);
+  const w3 = summary['W3 add 1,000 members/PATCH'];
+  if (w3?.bridge?.extra && w3.floor?.extra) {
+    const b = w3.bridge.extra, fl = w3.floor.extra;
+    const m = (x: Record<string, number>, k: string) => x[k] ?? NaN;
+    console.log(`\nW3 per 1,000-member PATCH (median of passes): bridge first ${f(m(b, 'firstPatchMs'))} ms, last ${f(m(b, 'lastPatchMs'))} ms, last/first ${f(m(b, 'lastOverFirst'), 2)}, mean ${f(m(b, 'meanPatchMs'))} ms; floor mean ${f(m(fl, 'meanPatchMs'))} ms; bridge/floor time ${f(m(b, 'meanPatchMs') / m(fl, 'meanPatchMs'), 2)}x`);
+  }
+  const w5 = summary['W5 Entra cycle'];
+  if (w5?.bridge && w5.floor) console.log(`W5 wall time: bridge ${f(w5.bridge.wallMs / 1000, 2)} s, floor ${f(w5.floor.wallMs / 1000, 2)} s, bridge/floor ${f(w5.bridge.wallMs / w5.floor.wallMs, 2)}x`);
   const w2 = Object.keys(summary).filter((k) => k.startsWith('W2'));
   for (let i = 1; i < w2.length; i++) {
-    const a = summary[w2[i - 1]!] as any, z = summary[w2[i]!] as any;
+    const a = summary[w2[i - 1]!], z = summary[w2[i]!];
+    if (!a?.bridge || !a.floor || !z?.bridge || !z.floor) continue;
     console.log(`W2 growth ${w2[i - 1]} -> ${w2[i]}: bridge p50 x${f(z.bridge.p50 / a.bridge.p50, 2)}, CPU/req x${f(z.bridge.cpuMsPerReq / a.bridge.cpuMsPerReq, 2)}; floor p50 x${f(z.floor.p50 / a.floor.p50, 2)}, CPU/req x${f(z.floor.cpuMsPerReq / a.floor.cpuMsPerReq, 2)}`);
   }
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memGb: totalmem() / 2 ** 30, node: process.version, platform: process.platform };
@@ -419,7 +438,11 @@ function report() {
   writeFileSync(file, JSON.stringify({ mode: FULL ? 'full' : 'quick', passes: PASSES, concurrency: CONCURRENCY, scale: S, machine, synchronous: 'FULL', workloads: summary }, null, 2));
   console.log(`\nmachine: ${machine.cpus} x ${machine.cpu}, ${machine.memGb.toFixed(1)} GB, node ${machine.node}\nJSON: ${file}`);
 }
-function medExtra(rs: PassResult[]) {
+/** The medians of one side's passes of a workload, as reported and written to the JSON file. */
+interface SideSummary { rps: number; p50: number; p99: number; cpuMsPerReq: number; peakRssMb: number; wallMs: number; errors: number; extra: Record<string, number> | undefined }
+interface Summary { bridge: SideSummary | null; floor: SideSummary | null; ratio: number; passes: Results[string] }
+
+function medExtra(rs: PassResult[]): Record<string, number> | undefined {
   if (!rs[0]?.extra) return undefined;
   return Object.fromEntries(Object.keys(rs[0].extra).map((k) => [k, median(rs.map((r) => r.extra![k]!))]));
 }

@@ -425,7 +425,7 @@ function emptyStats(): RequestStats {
 /** The raw socket behind a request served by @hono/node-server; undefined in `app.request()`. */
 function rawSocket(c: Context): Sockety | undefined {
   const env = c.env as Partial<HttpBindings> | undefined;
-  return env?.incoming?.socket as Sockety | undefined;
+  return env?.incoming?.socket;
 }
 
 /** The template of the route that answers (the last matched one that is not a middleware). */

@@ -4,18 +4,20 @@
  */
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import type { Hono } from 'hono';
 import type { Faults } from './faults.js';
 
 export interface Listening {
   /** `http://<host>:<port>` without a trailing slash. */
   url: string;
   port: number;
-  close(): Promise<void>;
+  /** Bound to its server: may be taken off the object (`const { close } = ...`). */
+  close: () => Promise<void>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function listenFake(app: Hono<any>, faults: Faults, opts: { port?: number; host?: string }): Promise<Listening> {
+/** Anything @hono/node-server can serve: a Hono app of any env. */
+type Servable = Pick<Parameters<typeof serve>[0], 'fetch'>;
+
+export async function listenFake(app: Servable, faults: Faults, opts: { port?: number; host?: string }): Promise<Listening> {
   const host = opts.host ?? '127.0.0.1';
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: host }, () => resolve(s));

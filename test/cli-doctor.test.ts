@@ -146,9 +146,12 @@ describe('scim-bridge doctor', () => {
   it('has --help, and refuses what it does not know with exit 2', async () => {
     const help = await doctor(['--help']);
     expect(help.status).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: scim-bridge doctor \[--json\]/);
+    expect(help.stdout).toMatch(/^Usage: scim-bridge doctor \[options\]/);
+    expect(help.stdout).toMatch(/^ {2}--json /m);
     expect(help.stdout).toMatch(/Exit codes: 0 .* 1 .* 2 usage error/);
-    expect((await doctor(['--verbose'])).status).toBe(2);
+    const unknown = await doctor(['--verbose']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/^scim-bridge doctor: unknown option --verbose; see "scim-bridge doctor --help"\n$/);
     expect((await doctor(['now'])).status).toBe(2);
   });
 });

@@ -135,8 +135,12 @@ describe('scim-bridge keys', () => {
   it('has --help', () => {
     const res = cli(['keys', '--help'], env);
     expect(res.status).toBe(0);
-    expect(res.stdout).toMatch(/create \[--name <name>\] \[--view-only\]/);
-    expect(res.stdout).toMatch(/revoke <id>/);
+    expect(res.stdout).toMatch(/^ {2}create +Create a key/m);
+    expect(res.stdout).toMatch(/^ {2}revoke <id> +Revoke/m);
+    const create = cli(['keys', 'create', '--help'], env);
+    expect(create.status).toBe(0);
+    expect(create.stdout).toMatch(/^ {2}--name <name> /m);
+    expect(create.stdout).toMatch(/^ {2}--view-only /m);
     expect(cli(['help'], env).stdout).toMatch(/keys <subcommand>/);
   });
 });

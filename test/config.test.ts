@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
+import { LATEST_MIGRATION } from '../src/store/db.js';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -90,7 +91,7 @@ describe('the scim-bridge binary', () => {
       const env = { DATA_DIR: dir };
       const migrated = cli(['migrate', '--json'], env);
       expect(migrated.status).toBe(0);
-      expect(JSON.parse(migrated.stdout)).toEqual({ applied: [1, 2, 3, 4, 5, 6] });
+      expect(JSON.parse(migrated.stdout)).toEqual({ applied: Array.from({ length: LATEST_MIGRATION }, (_, i) => i + 1) });
       const created = cli(['connections', 'create', 'okta', '--json'], env);
       expect(created.status).toBe(0);
       const { token } = JSON.parse(created.stdout) as { token: string };

@@ -1,12 +1,17 @@
 /**
- * /readyz and /metrics in process: which checks make the bridge unready (database, migrations,
- * a backlog over its fail threshold, refused target credentials) and which only warn (an
- * unreachable application, parked deliveries, an idle IdP); the credential probe's cache; and
- * the Prometheus text with route templates, never raw ids.
+ * /readyz and /metrics in process: readiness means "can serve SCIM", so only the database, the
+ * migrations and a shutdown make the bridge unready; everything downstream only warns (a
+ * backlog over its threshold, refused or missing target credentials, an unreachable
+ * application, parked deliveries, an idle IdP) and shows in alert-ready gauges; the doctor's
+ * mode stays strict; the credential probe's cache; and the Prometheus text (prom-client, a
+ * registry per app) with route templates, never raw ids.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLangWatchFake, type RunningLangWatchFake } from '../fakes/langwatch/server.js';
+import { backlogThresholds, checkBacklog, targetCheck, type ProbeOutcome } from '../src/health/readiness.js';
+import { beginShutdown } from '../src/health/shutdown.js';
 import { DEFAULT_ORGANIZATION_ID } from '../src/store/connections.repo.js';
+import { listTargets } from '../src/store/targets.repo.js';
 import { LATEST_MIGRATION } from '../src/store/db.js';
 import { failMark, getMark, markForSync, recordDelivery, type DeliveryRecord } from '../src/store/sync.repo.js';
 import { createHarness, TEST_ADMIN_KEY, type Harness } from './helpers/harness.js';
@@ -50,6 +55,7 @@ describe('/readyz', () => {
     expect(res.body.checks.map((c: Check) => c.name)).toEqual([
       'database',
       'migrations',
+      'lifecycle',
       'sync_backlog',
       'connection:azure-ad',
       'connection:okta',
@@ -58,6 +64,7 @@ describe('/readyz', () => {
       expect(c).toMatchObject({ status: expect.stringMatching(/^(ok|warn)$/), detail: expect.any(String) });
     }
     expect(check(res.body, 'migrations')).toMatchObject({ status: 'ok', applied: LATEST_MIGRATION, latest: LATEST_MIGRATION });
+    expect(check(res.body, 'lifecycle')).toMatchObject({ status: 'ok', detail: 'accepting requests' });
     expect(check(res.body, 'sync_backlog')).toMatchObject({
       status: 'ok',
       count: 0,
@@ -95,11 +102,24 @@ describe('/readyz', () => {
     });
   });
 
+  it('fails, naming lifecycle, from the moment a shutdown begins, while the database still answers', async () => {
+    const h = await harness();
+    expect((await h.request('GET', '/readyz')).status).toBe(200);
+    beginShutdown(h.db);
+    const res = await h.request('GET', '/readyz', { token: null });
+    expect(res.status).toBe(503);
+    expect(res.body.checks.filter((c: Check) => c.status === 'fail').map((c: Check) => c.name)).toEqual(['lifecycle']);
+    expect(check(res.body, 'lifecycle').detail).toMatch(/^shutting down/);
+    expect(check(res.body, 'database').status).toBe('ok');
+    // Only that bridge: another one in the same process is still ready.
+    expect((await (await harness()).request('GET', '/readyz')).status).toBe(200);
+  });
+
   describe('sync backlog', () => {
     const mark = (h: Harness, id: string, at: Date) => markForSync(h.db, DEFAULT_ORGANIZATION_ID, 'member', id, at.toISOString());
     const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 
-    it('warns above a tenth of READY_BACKLOG_MAX and fails above it', async () => {
+    it('warns above a tenth of READY_BACKLOG_MAX, and above it still only warns: the bridge takes IdP traffic', async () => {
       const h = await harness({ READY_BACKLOG_MAX: '10' });
       for (let i = 0; i < 2; i++) mark(h, `m${i}`, new Date());
       let res = await h.request('GET', '/readyz');
@@ -107,22 +127,30 @@ describe('/readyz', () => {
       expect(check(res.body, 'sync_backlog')).toMatchObject({ status: 'warn', count: 2, thresholds: { warnCount: 1, failCount: 10 } });
       for (let i = 2; i < 11; i++) mark(h, `m${i}`, new Date());
       res = await h.request('GET', '/readyz');
-      expect(res.status).toBe(503);
-      expect(res.body.checks.filter((c: Check) => c.status === 'fail').map((c: Check) => c.name)).toEqual(['sync_backlog']);
-      expect(check(res.body, 'sync_backlog')).toMatchObject({ count: 11, fix: expect.stringContaining('deliveries list') });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.checks.filter((c: Check) => c.status === 'fail')).toEqual([]);
+      expect(check(res.body, 'sync_backlog')).toMatchObject({
+        status: 'warn',
+        count: 11,
+        detail: expect.stringContaining('over the upper threshold'),
+        fix: expect.stringContaining('deliveries list'),
+      });
+      // And the IdP is answered meanwhile.
+      expect((await h.request('GET', '/scim/v2/Users')).status).toBe(200);
     });
 
-    it('warns when the oldest is older than a sixth of READY_BACKLOG_MAX_AGE_SECONDS and fails above it', async () => {
-      const h = await harness({ READY_BACKLOG_MAX_AGE_SECONDS: '600' });
+    it('a 30-minute-old backlog (the default upper age) is 200 with a warning, a gauge an alert can use', async () => {
+      const h = await harness();
       mark(h, 'slow', minutesAgo(3));
-      let res = await h.request('GET', '/readyz');
-      expect(res.status).toBe(200);
-      expect(check(res.body, 'sync_backlog')).toMatchObject({ status: 'warn', count: 1 });
-      expect(check(res.body, 'sync_backlog').oldestAgeSeconds).toBeGreaterThanOrEqual(180);
-      mark(h, 'stuck', minutesAgo(11));
-      res = await h.request('GET', '/readyz');
-      expect(res.status).toBe(503);
-      expect(check(res.body, 'sync_backlog')).toMatchObject({ status: 'fail', count: 2 });
+      expect(check((await h.request('GET', '/readyz')).body, 'sync_backlog')).toMatchObject({ status: 'ok', count: 1 });
+      mark(h, 'stuck', minutesAgo(31));
+      const res = await h.request('GET', '/readyz');
+      expect(res.status, res.text).toBe(200);
+      expect(check(res.body, 'sync_backlog')).toMatchObject({ status: 'warn', count: 2 });
+      expect(check(res.body, 'sync_backlog').oldestAgeSeconds).toBeGreaterThanOrEqual(31 * 60);
+      const series = parsePrometheus((await h.request('GET', '/metrics')).text);
+      expect(series.get('scim_bridge_sync_backlog_oldest_seconds')).toBeGreaterThanOrEqual(31 * 60);
+      expect(series.get('scim_bridge_sync_backlog_oldest_seconds')).toBeLessThan(32 * 60);
     });
 
     it('the default thresholds: 1,000 / 10,000 marks', async () => {
@@ -134,8 +162,20 @@ describe('/readyz', () => {
       expect(check((await h.request('GET', '/readyz')).body, 'sync_backlog').status).toBe('warn');
       insert(10_001);
       const res = await h.request('GET', '/readyz');
-      expect(res.status).toBe(503);
-      expect(check(res.body, 'sync_backlog')).toMatchObject({ status: 'fail', count: 10_001 });
+      expect(res.status).toBe(200);
+      expect(check(res.body, 'sync_backlog')).toMatchObject({ status: 'warn', count: 10_001 });
+    });
+
+    it("the doctor's mode keeps failing above the upper thresholds (the CLI is asked \"will this work now\")", async () => {
+      const h = await harness({ READY_BACKLOG_MAX_AGE_SECONDS: '600' });
+      mark(h, 'slow', minutesAgo(3));
+      const t = backlogThresholds(h.config);
+      expect(checkBacklog(h.db, t, Date.now(), 'doctor').status).toBe('warn');
+      mark(h, 'stuck', minutesAgo(11));
+      expect(checkBacklog(h.db, t, Date.now(), 'doctor')).toMatchObject({ status: 'fail', count: 2 });
+      // The default mode is the doctor's, which src/cli/doctor.ts calls without one.
+      expect(checkBacklog(h.db, t).status).toBe('fail');
+      expect(checkBacklog(h.db, t, Date.now(), 'readiness').status).toBe('warn');
     });
 
     it('parked deliveries and held removals wait for an admin: a warning, never a failure, however old', async () => {
@@ -179,7 +219,7 @@ describe('/readyz', () => {
 
     const langwatch = (key: string, url = fake.url) => harness({ TARGET: 'langwatch', TARGET_URL: url, TARGET_API_KEY: key });
 
-    it('ready when the application accepts the key', async () => {
+    it('ready when the application accepts the key; target_up 1, and 0 once a delivery failed after the last success', async () => {
       const h = await langwatch(fake.organization.apiKey);
       const res = await h.request('GET', '/readyz');
       expect(res.status, res.text).toBe(200);
@@ -190,20 +230,38 @@ describe('/readyz', () => {
         lastSuccessAt: null,
         lastError: null,
       });
+      const up = async () => parsePrometheus((await h.request('GET', '/metrics')).text).get('scim_bridge_target_up{organization="default",kind="langwatch"}');
+      expect(await up()).toBe(1);
+      h.db.prepare("UPDATE targets SET last_success_at = '2030-01-01T00:00:00.000Z', last_failure_at = '2030-01-01T00:05:00.000Z'").run();
+      expect(await up()).toBe(0);
+      h.db.prepare("UPDATE targets SET last_success_at = '2030-01-01T00:06:00.000Z'").run();
+      expect(await up()).toBe(1);
     });
 
-    it('503 naming target:default when the application refuses the key, saying what to fix', async () => {
+    it('200 with a warning naming target:default when the application refuses the key, saying what to fix; target_up 0', async () => {
       const h = await langwatch(WRONG_KEY);
       const res = await h.request('GET', '/readyz', { token: null });
-      expect(res.status, res.text).toBe(503);
-      expect(res.body.status).toBe('fail');
-      expect(res.body.checks.filter((c: Check) => c.status === 'fail').map((c: Check) => c.name)).toEqual(['target:default']);
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.status).toBe('ok');
       const target = check(res.body, 'target:default');
-      expect(target).toMatchObject({ status: 'fail', credentials: 'refused', fix: expect.stringContaining('TARGET_API_KEY') });
+      expect(target).toMatchObject({ status: 'warn', credentials: 'refused', fix: expect.stringContaining('TARGET_API_KEY') });
       expect(target.detail).toMatch(/refused the API key \(the application answered 401\)/);
       // An unauthenticated endpoint names neither the key nor the application's URL.
       expect(res.text).not.toContain(WRONG_KEY);
       expect(res.text).not.toContain(fake.url);
+      // The gauge takes the answer /readyz cached: a scrape never calls the application itself.
+      const series = parsePrometheus((await h.request('GET', '/metrics')).text);
+      expect(series.get('scim_bridge_target_up{organization="default",kind="langwatch"}')).toBe(0);
+    });
+
+    it("the doctor's mode fails on a target that cannot be used; readiness warns", async () => {
+      const h = await harness();
+      const row = { ...listTargets(h.db)[0]!, kind: 'langwatch' as const, url: 'http://127.0.0.1:9', apiKeyEnv: 'TARGET_API_KEY' };
+      const probe = (result: ProbeOutcome['result']): ProbeOutcome => ({ result, detail: result, status: result === 'refused' ? 401 : null, checkedAt: new Date().toISOString() });
+      for (const result of ['refused', 'missing', 'unreachable', 'rejected'] as const) {
+        expect(targetCheck(row, probe(result), 'doctor').status, result).toBe('fail');
+        expect(targetCheck(row, probe(result), 'readiness').status, result).toBe('warn');
+      }
     });
 
     it('an unreachable application is a warning: sync retries, the IdPs are still answered', async () => {
@@ -235,15 +293,17 @@ describe('/readyz', () => {
       const storm = await Promise.all(Array.from({ length: 25 }, () => h.request('GET', '/readyz')));
       expect(storm.every((r) => r.status === 200)).toBe(true);
       for (let i = 0; i < 5; i++) expect((await h.request('GET', '/readyz')).status).toBe(200);
-      expect(fetchSpy.mock.calls.filter(([url]) => String(url).startsWith(fake.url))).toHaveLength(1);
+      const urlOf = (u: string | URL | Request) => (typeof u === 'string' ? u : u instanceof URL ? u.href : u.url);
+      expect(fetchSpy.mock.calls.filter(([url]) => urlOf(url).startsWith(fake.url))).toHaveLength(1);
     });
   });
 });
 
 /**
  * A strict reader of the Prometheus text format 0.0.4: every line is a HELP, a TYPE or a
- * sample; every sample belongs to a family declared before it; no series is given twice;
- * histogram buckets are cumulative and end with +Inf equal to _count. Returns series → value.
+ * sample (or empty, which the format ignores; prom-client separates families with one); every
+ * sample belongs to a family declared before it; no series is given twice; histogram buckets
+ * are cumulative and end with +Inf equal to _count. Returns series → value.
  */
 function parsePrometheus(text: string): Map<string, number> {
   expect(text.endsWith('\n'), 'ends with a line feed').toBe(true);
@@ -259,6 +319,7 @@ function parsePrometheus(text: string): Map<string, number> {
     return types.get(base) === 'histogram' ? base : null;
   };
   for (const line of text.slice(0, -1).split('\n')) {
+    if (line === '') continue;
     if (line.startsWith('# HELP ')) {
       const name = line.split(' ')[2]!;
       expect(helps.has(name), `one HELP for ${name}`).toBe(false);
@@ -279,7 +340,11 @@ function parsePrometheus(text: string): Map<string, number> {
     expect(familyOf(name!), `${name} is declared before its samples`).not.toBeNull();
     const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw);
     expect(raw === 'NaN' || !Number.isNaN(value), `a number: ${line}`).toBe(true);
-    const key = `${name}${labels}`;
+    // Label order carries no meaning in the format; prom-client writes a bucket's `le` first,
+    // and series are keyed here with it last.
+    const pairs = labels ? labels.slice(1, -1).match(new RegExp(LABEL, 'g'))! : [];
+    const ordered = [...pairs.filter((p) => !p.startsWith('le=')), ...pairs.filter((p) => p.startsWith('le='))];
+    const key = `${name}${ordered.length ? `{${ordered.join(',')}}` : ''}`;
     expect(series.has(key), `no duplicate ${key}`).toBe(false);
     series.set(key, value);
   }
@@ -385,6 +450,30 @@ describe('/metrics', () => {
     s = await scrape();
     expect(s.get('scim_bridge_deliveries_total{outcome="ok"}')).toBe(3);
     expect(s.get('scim_bridge_drift_repairs_total')).toBe(2);
+  });
+
+  it('keeps a registry per app: two bridges in one process never count each other', async () => {
+    const a = await harness();
+    const b = await harness();
+    for (let i = 0; i < 3; i++) expect((await a.request('GET', '/scim/v2/Users')).status).toBe(200);
+    expect((await b.request('GET', '/scim/v2/Users')).status).toBe(200);
+    const key = 'scim_bridge_http_requests_total{route="/scim/v2/Users",method="GET",status="200",source="okta"}';
+    expect(parsePrometheus((await a.request('GET', '/metrics')).text).get(key)).toBe(3);
+    expect(parsePrometheus((await b.request('GET', '/metrics')).text).get(key)).toBe(1);
+  });
+
+  it('an unreachable database fails /readyz naming database, and /metrics still answers with what it has', async () => {
+    const h = await harness();
+    expect((await h.request('GET', '/metrics')).status).toBe(200);
+    h.db.close();
+    const ready = await h.request('GET', '/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.body.checks.filter((c: Check) => c.status === 'fail').map((c: Check) => c.name)).toContain('database');
+    const res = await h.request('GET', '/metrics');
+    expect(res.status).toBe(200);
+    const series = parsePrometheus(res.text);
+    expect(series.get('process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(series.has('scim_bridge_sync_queue_depth{state="pending"}')).toBe(true);
   });
 
   it("shows each remote target's last successful call", async () => {

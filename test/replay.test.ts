@@ -203,7 +203,7 @@ describe('recorded IdP exchanges replayed in process', () => {
           ).toEqual([]);
         }
       } finally {
-        await harness.close();
+        harness.close();
       }
     });
   }

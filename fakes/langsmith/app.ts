@@ -59,7 +59,8 @@ export function createLangSmithFake(opts: LangSmithFakeOptions = {}): LangSmithF
   // Faults first. Their JSON bodies (`{"error":{...}}`) are rewritten in FastAPI's words
   // (`{"detail": ...}`); status, headers (Retry-After) and the HTML of a 502/503 stay as they
   // are. LangSmith documents neither 429 nor Retry-After (§B Unknown).
-  app.use('*', async (c, next) => {
+  // `c` typed without Hono's `any` input, which would reach the fault middleware as an unchecked `any`.
+  app.use('*', async (c: Context<FakeEnv, '*'>, next) => {
     const res = await faults.middleware(c, next);
     if (!(res instanceof Response) || !(res.headers.get('content-type') ?? '').includes('application/json')) return res;
     const body = (await res.clone().json()) as { error?: { message?: unknown } } | null;

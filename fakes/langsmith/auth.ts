@@ -13,7 +13,7 @@
  *   reach (unknown, deleted, another organization's, not a member) is 403 (not documented).
  */
 import type { HttpBindings } from '@hono/node-server';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { H } from 'hono/types';
 import { forbidden, LangSmithError } from './errors.js';
 import type { Caller, Organization, Workspace } from './model.js';
@@ -48,7 +48,7 @@ export function authenticate(state: LangSmithState): Mw {
 }
 
 /** §B Keys: the workspace of a workspace-scoped request. */
-export function resolveTenant(state: LangSmithState, c: Parameters<Mw>[0], opts: { required: boolean }): Workspace | null {
+export function resolveTenant(state: LangSmithState, c: Context<FakeEnv>, opts: { required: boolean }): Workspace | null {
   const org = c.get('org');
   const caller = c.get('caller');
   const raw = c.req.header('x-tenant-id')?.trim();

@@ -73,7 +73,8 @@ export function createLangWatchFake(opts: LangWatchFakeOptions = {}): LangWatchF
 
   // Faults first, rewritten into the family's body shape (status and Retry-After kept; the HTML of
   // a 502/503 from the load balancer and a dropped connection stay as they are).
-  app.use('*', async (c, next) => {
+  // `c` typed without Hono's `any` input, which would reach every helper below as an unchecked `any`.
+  app.use('*', async (c: Context<{ Bindings: HttpBindings }, '*'>, next) => {
     let reached = false;
     const res = await faults.middleware(c, async () => {
       reached = true;
@@ -89,7 +90,10 @@ export function createLangWatchFake(opts: LangWatchFakeOptions = {}): LangWatchF
       if (family === 'scim') status = 403;
       message = family === 'scim' ? 'SCIM provisioning requires an Enterprise plan' : family === 'groups' ? 'Groups require an Enterprise plan' : 'The management API requires an Enterprise plan';
     }
-    if (status >= 500 && family === 'groups') (code = 'Internal server error'), (message = 'Internal server error');
+    if (status >= 500 && family === 'groups') {
+      code = 'Internal server error';
+      message = 'Internal server error';
+    }
     if (status >= 500 && family === 'scim') return c.json(INTERNAL_500, 500);
     const { body, type } = genericBody(family, versioned, status, code, message);
     const headers = new Headers(res.headers);

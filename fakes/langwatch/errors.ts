@@ -56,7 +56,8 @@ export class RawAnswer extends Error {
     readonly status: number,
     readonly body: Record<string, unknown>,
   ) {
-    super(String(body.message ?? body.error ?? status));
+    const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    super(text(body.message) ?? text(body.error) ?? String(status));
     this.name = 'RawAnswer';
   }
 }

@@ -7,8 +7,7 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { LwError } from './errors.js';
 import { BINDING_ROLES, hex, INVITE_EXPIRATION_MS, newId, ORG_ROLES, type Invite, type Organization, type TeamGrant } from './model.js';
-import type { Guard } from './organization.js';
-import { body, type RestEnv } from './rest.js';
+import { body, type Guard, type RestEnv } from './rest.js';
 import type { LangWatchState } from './state.js';
 
 export const MAX_INVITES = 50;

@@ -6,8 +6,7 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import { LwError } from './errors.js';
 import { ORG_ROLES, textOrder, type Binding, type Member, type Organization } from './model.js';
-import type { Guard } from './organization.js';
-import { body, query, type RestEnv } from './rest.js';
+import { body, query, type Guard, type RestEnv } from './rest.js';
 import type { LangWatchState } from './state.js';
 
 /** TARGETS §A3: includeDisabled "true"/"false"; offset ≥ 0 (default 0); limit 1..200 (default 50). */

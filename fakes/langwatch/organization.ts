@@ -5,14 +5,11 @@
  * it (org-key auth, `organization:view` or `organization:manage`, the `MANAGEMENT_API` plan),
  * served at the bare path, `/2026-08-07/` and `/latest/` (TARGETS §A0 "Versioning").
  */
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import { registerInvites } from './invites.js';
 import { registerMembers } from './members.js';
-import type { KeyScope } from './model.js';
-import { orgAuth, planGate, requirePermission, versionHeaders, type RestEnv } from './rest.js';
+import { orgAuth, planGate, requirePermission, versionHeaders, type Guard, type RestEnv } from './rest.js';
 import type { LangWatchState } from './state.js';
-
-export type Guard = (permission: KeyScope) => readonly [MiddlewareHandler<RestEnv>, MiddlewareHandler<RestEnv>, MiddlewareHandler<RestEnv>, MiddlewareHandler<RestEnv>];
 
 export function createOrganizationApp(state: LangWatchState, version: string | null, publicUrl: string | undefined): Hono<RestEnv> {
   const app = new Hono<RestEnv>();

@@ -18,6 +18,9 @@ export interface RestEnv {
   Variables: { org: Organization; key: ApiKey; versioned: boolean };
 }
 
+/** The middlewares of one guarded organization endpoint: version headers, org-key auth, the permission, the plan gate. */
+export type Guard = (permission: KeyScope) => readonly [MiddlewareHandler<RestEnv>, MiddlewareHandler<RestEnv>, MiddlewareHandler<RestEnv>, MiddlewareHandler<RestEnv>];
+
 /**
  * The credential, as `extractCredentials` (auth-middleware.ts) finds it: a non-empty Bearer
  * token, else the token half of Basic `base64(projectId:token)`, else `X-Auth-Token` (TARGETS §A0 "Auth").

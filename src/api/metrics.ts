@@ -1,13 +1,15 @@
 /**
- * Request metrics for /metrics, in the Prometheus text format (version 0.0.4), without a client
- * library: a counter of requests by route template, method, status and SCIM source, and a
- * latency histogram by route template and method. Route labels are the templates the app
- * registers (`/scim/v2/Users/:id`), never the raw path, so the number of series stays bounded
- * however many resources there are. Everything else /metrics shows is read from the database at
- * scrape time (src/api/health.routes.ts).
+ * Request metrics for /metrics, on prom-client: a counter of requests by route template,
+ * method, status and SCIM source, and a latency histogram by route template and method. Route
+ * labels are the templates the app registers (`/scim/v2/Users/:id`), never the raw path, so
+ * the number of series stays bounded however many resources there are. Each app has its own
+ * registry (tests run many apps in one process; prom-client's global one would mix them);
+ * what /metrics reads from the bridge's state at scrape time joins the same registry
+ * (src/api/metrics-state.ts).
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
+import { Counter, Histogram, Registry } from 'prom-client';
 import type { AppEnv } from './env.js';
 
 /** Seconds; from a cached read to a 50,000-member PUT. */
@@ -18,38 +20,6 @@ export const UNMATCHED_ROUTE = 'unmatched';
 
 /** Methods kept as they are; anything else is counted as OTHER (a client may send any token). */
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-
-/** Escapes a label value: backslash, double quote and line feed (exposition format). */
-export function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-/** `{a="1",b="2"}`, or nothing without labels. */
-export function labels(pairs: Record<string, string>): string {
-  const parts = Object.entries(pairs).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
-  return parts.length ? `{${parts.join(',')}}` : '';
-}
-
-/** A number as the format writes it (integers without a fraction, +Inf/-Inf/NaN spelled out). */
-export function formatValue(n: number): string {
-  if (Number.isNaN(n)) return 'NaN';
-  if (n === Infinity) return '+Inf';
-  if (n === -Infinity) return '-Inf';
-  return String(n);
-}
-
-/** Appends one metric family: its HELP and TYPE lines, then its samples. */
-export function family(
-  out: string[],
-  name: string,
-  type: 'counter' | 'gauge' | 'histogram',
-  help: string,
-  samples: [suffixAndLabels: string, value: number][],
-): void {
-  out.push(`# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`);
-  out.push(`# TYPE ${name} ${type}`);
-  for (const [rest, value] of samples) out.push(`${name}${rest} ${formatValue(value)}`);
-}
 
 /**
  * The route template that answered: the handler the request reached, or (when a middleware
@@ -64,36 +34,28 @@ export function routeTemplate(c: Context): string {
   return handler?.path ?? UNMATCHED_ROUTE;
 }
 
-const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
-
-interface Histogram {
-  /** Per bucket (not cumulative); the last one is +Inf. */
-  counts: number[];
-  sum: number;
-  count: number;
-}
-
 export class HttpMetrics {
-  /** `route\u0000method\u0000status\u0000source` → count. */
-  private readonly requests = new Map<string, number>();
-  /** `route\u0000method` → histogram. */
-  private readonly durations = new Map<string, Histogram>();
+  /** This app's registry: /metrics renders it whole. */
+  readonly registry = new Registry();
+  private readonly requests = new Counter({
+    name: 'scim_bridge_http_requests_total',
+    help: 'HTTP requests answered, by route template, method, status and SCIM source (the IdP connection; "none" outside SCIM).',
+    labelNames: ['route', 'method', 'status', 'source'] as const,
+    registers: [this.registry],
+  });
+  private readonly durations = new Histogram({
+    name: 'scim_bridge_http_request_duration_seconds',
+    help: 'Time from the request reaching the bridge to its answer, by route template and method.',
+    labelNames: ['route', 'method'] as const,
+    buckets: [...DURATION_BUCKETS],
+    registers: [this.registry],
+  });
 
   /** Records one answered request. */
   observe(route: string, method: string, status: number, source: string, seconds: number): void {
     const m = METHODS.has(method) ? method : 'OTHER';
-    const key = [route, m, String(status), source].join('\u0000');
-    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
-    const hKey = `${route}\u0000${m}`;
-    let h = this.durations.get(hKey);
-    if (!h) {
-      h = { counts: new Array<number>(DURATION_BUCKETS.length + 1).fill(0), sum: 0, count: 0 };
-      this.durations.set(hKey, h);
-    }
-    const i = DURATION_BUCKETS.findIndex((b) => seconds <= b);
-    h.counts[i < 0 ? DURATION_BUCKETS.length : i]! += 1;
-    h.sum += seconds;
-    h.count += 1;
+    this.requests.inc({ route, method: m, status: String(status), source });
+    this.durations.observe({ route, method: m }, seconds);
   }
 
   /** The middleware that records every request the app answers (install it first). */
@@ -101,47 +63,7 @@ export class HttpMetrics {
     return async (c, next) => {
       const started = performance.now();
       await next();
-      this.observe(
-        routeTemplate(c),
-        c.req.method,
-        c.res.status,
-        c.var.connection?.source ?? 'none',
-        (performance.now() - started) / 1000,
-      );
+      this.observe(routeTemplate(c), c.req.method, c.res.status, c.var.connection?.source ?? 'none', (performance.now() - started) / 1000);
     };
-  }
-
-  /** The request counter and latency histogram in the text format. */
-  render(out: string[]): void {
-    const requestSamples: [string, number][] = [...this.requests.entries()].sort(byKey).map(([key, n]) => {
-      const [route, method, status, source] = key.split('\u0000') as [string, string, string, string];
-      return [labels({ route, method, status, source }), n];
-    });
-    family(
-      out,
-      'scim_bridge_http_requests_total',
-      'counter',
-      'HTTP requests answered, by route template, method, status and SCIM source (the IdP connection; "none" outside SCIM).',
-      requestSamples,
-    );
-    const durationSamples: [string, number][] = [];
-    for (const [key, h] of [...this.durations.entries()].sort(byKey)) {
-      const [route, method] = key.split('\u0000') as [string, string];
-      let cumulative = 0;
-      DURATION_BUCKETS.forEach((le, i) => {
-        cumulative += h.counts[i]!;
-        durationSamples.push([`_bucket${labels({ route, method, le: String(le) })}`, cumulative]);
-      });
-      durationSamples.push([`_bucket${labels({ route, method, le: '+Inf' })}`, h.count]);
-      durationSamples.push([`_sum${labels({ route, method })}`, h.sum]);
-      durationSamples.push([`_count${labels({ route, method })}`, h.count]);
-    }
-    family(
-      out,
-      'scim_bridge_http_request_duration_seconds',
-      'histogram',
-      'Time from the request reaching the bridge to its answer, by route template and method.',
-      durationSamples,
-    );
   }
 }

@@ -5,73 +5,129 @@
 import { AccessError } from '../directory/access/errors.js';
 import * as deliveries from '../directory/deliveries.service.js';
 import type { AdminContext } from '../directory/access/types.js';
-import { print } from './common.js';
+import { DEFAULT_ORGANIZATION_ID } from '../store/connections.repo.js';
+import { JSON_OPTION, UsageError, type CommandSpec, type Input } from './args.js';
+import { EXIT, cliConfig, flag, print, withDb } from './common.js';
 
-export const DELIVERIES_HELP = `Usage: scim-bridge deliveries <subcommand> [--json]
+type Entity = 'member' | 'group';
+const ENTITY_ARG = { name: 'member|group', missing: 'say what the delivery is about: member or group', choices: ['member', 'group'] };
+const ID_ARG = { name: 'id', missing: 'give the id of the member or group, as scim-bridge deliveries list shows it' };
 
-  list                          Pending, retrying, parked and held deliveries, and recent calls
-  retry <member|group> <id>     Retry a delivery now
-  approve [<member|group> <id>] Approve a removal the mass-removal guard holds (all without an id)
-  drop <member|group> <id>      Drop a pending delivery (the application is left as it is)
-  reconcile                     Compare every member and group with the application again
-                                (after a restore, or when it was emptied behind the bridge's back)`;
+/** The first argument, which the grammar has checked is one of ENTITY_ARG's choices. */
+const entityOf = (input: Input): Entity => (input.positionals[0] === 'group' ? 'group' : 'member');
 
-/** Returns the exit code: 0 done, 1 nothing to act on, 2 usage. */
-export function deliveriesCommand(ctx: AdminContext, words: string[], json: boolean): number {
-  const [sub, type, id] = words;
-  const entity = type === 'member' || type === 'group' ? type : null;
-  try {
-    switch (sub) {
-      case 'list': {
-        const d = deliveries.listDeliveries(ctx, { limit: 20 });
-        const r = d.reconcile;
-        const text = [
-          `target: ${d.target.kind}${d.target.url ? ` ${d.target.url}` : ''}; last success ${d.target.lastSuccessAt ?? 'never'}` +
-            (d.target.lastError ? `; last error: ${d.target.lastError}` : ''),
-          ...(r?.phase ? [`reconciling: ${r.done} of ${r.total} members and groups looked at (since ${r.startedAt})`] : []),
-          d.pending.length
-            ? d.pending
-                .map((p) => `${p.state}\t${p.entityType} ${p.label ?? p.entityId} (${p.entityId})\tattempts ${p.attempts}${p.lastError ? `\t${p.lastError}` : ''}`)
-                .join('\n')
-            : 'Nothing pending.',
-          ...(d.recent.length
-            ? ['', 'recent calls:', ...d.recent.map((c) => `${c.startedAt}\t${c.outcome}\t${c.method} ${c.path}\t${c.status ?? '-'}\t${c.label ?? c.entityId}${c.detail ? `\t${c.detail}` : ''}`)]
-            : []),
-        ].join('\n');
-        print(json, d, text);
-        return 0;
-      }
-      case 'approve':
-        if (!type) {
-          const r = deliveries.approveHeldRemovals(ctx);
-          print(json, r, `Approved ${r.approved} held removal(s).`);
-          return 0;
-        }
-        if (!entity || !id) break;
-        deliveries.retryDelivery(ctx, entity, id, true);
-        print(json, { approved: 1 }, `Approved ${entity} ${id}.`);
-        return 0;
-      case 'reconcile': {
-        if (type) break;
-        const res = deliveries.reconcileAll(ctx);
-        print(json, res, 'Reconciliation started: every member and group will be compared with the application.');
-        return 0;
-      }
-      case 'retry':
-      case 'drop':
-        if (!entity || !id) break;
-        if (sub === 'retry') deliveries.retryDelivery(ctx, entity, id);
-        else deliveries.dropDelivery(ctx, entity, id);
-        print(json, { [sub === 'retry' ? 'retried' : 'dropped']: 1 }, `${sub === 'retry' ? 'Retrying' : 'Dropped'} ${entity} ${id}.`);
-        return 0;
-    }
-  } catch (err) {
-    if (err instanceof AccessError && (err.code === 'not_found' || err.code === 'invalid_request')) {
-      process.stderr.write(`${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
-  process.stderr.write(`${DELIVERIES_HELP}\n`);
-  return 2;
+function list(ctx: AdminContext, json: boolean): number {
+  const d = deliveries.listDeliveries(ctx, { limit: 20 });
+  const r = d.reconcile;
+  const text = [
+    `target: ${d.target.kind}${d.target.url ? ` ${d.target.url}` : ''}; last success ${d.target.lastSuccessAt ?? 'never'}` +
+      (d.target.lastError ? `; last error: ${d.target.lastError}` : ''),
+    ...(r?.phase ? [`reconciling: ${r.done} of ${r.total} members and groups looked at (since ${r.startedAt})`] : []),
+    d.pending.length
+      ? d.pending
+          .map((p) => `${p.state}\t${p.entityType} ${p.label ?? p.entityId} (${p.entityId})\tattempts ${p.attempts}${p.lastError ? `\t${p.lastError}` : ''}`)
+          .join('\n')
+      : 'Nothing pending.',
+    ...(d.recent.length
+      ? ['', 'recent calls:', ...d.recent.map((c) => `${c.startedAt}\t${c.outcome}\t${c.method} ${c.path}\t${c.status ?? '-'}\t${c.label ?? c.entityId}${c.detail ? `\t${c.detail}` : ''}`)]
+      : []),
+  ].join('\n');
+  print(json, d, text);
+  return EXIT.ok;
 }
+
+/** Runs `fn` on the database; a delivery that is not there is exit 1 with its message. */
+function act(input: Input, fn: (ctx: AdminContext, json: boolean) => number): number {
+  const json = flag(input.values, 'json');
+  return withDb(cliConfig(), (db) => {
+    try {
+      return fn({ db, organizationId: DEFAULT_ORGANIZATION_ID }, json);
+    } catch (err) {
+      if (err instanceof AccessError && (err.code === 'not_found' || err.code === 'invalid_request')) {
+        process.stderr.write(`${err.message}\n`);
+        return EXIT.failure;
+      }
+      throw err;
+    }
+  });
+}
+
+function approve(input: Input): number {
+  if (input.positionals.length === 0) {
+    return act(input, (ctx, json) => {
+      const r = deliveries.approveHeldRemovals(ctx);
+      print(json, r, `Approved ${r.approved} held removal(s).`);
+      return EXIT.ok;
+    });
+  }
+  const entity = entityOf(input);
+  const id = input.positionals[1];
+  if (id === undefined) throw new UsageError(input.path, ID_ARG.missing);
+  return act(input, (ctx, json) => {
+    deliveries.retryDelivery(ctx, entity, id, true);
+    print(json, { approved: 1 }, `Approved ${entity} ${id}.`);
+    return EXIT.ok;
+  });
+}
+
+function retryOrDrop(sub: 'retry' | 'drop', input: Input): number {
+  const entity = entityOf(input);
+  const id = input.positionals[1]!;
+  return act(input, (ctx, json) => {
+    if (sub === 'retry') deliveries.retryDelivery(ctx, entity, id);
+    else deliveries.dropDelivery(ctx, entity, id);
+    print(json, { [sub === 'retry' ? 'retried' : 'dropped']: 1 }, `${sub === 'retry' ? 'Retrying' : 'Dropped'} ${entity} ${id}.`);
+    return EXIT.ok;
+  });
+}
+
+export const DELIVERIES_COMMAND: CommandSpec = {
+  name: 'deliveries',
+  summary: 'List, retry, approve or drop deliveries to the target',
+  description: `List, retry, approve or drop deliveries to the target.
+These work on the database; a running bridge's worker picks the change up at its next pass.
+Exit codes: 0 done, 1 nothing to act on, 2 usage error.`,
+  subcommands: [
+    {
+      name: 'list',
+      summary: 'Pending, retrying, parked and held deliveries, and recent calls (people by email)',
+      options: { json: JSON_OPTION },
+      run: (input) => act(input, (ctx, json) => list(ctx, json)),
+    },
+    {
+      name: 'retry',
+      summary: 'Retry a delivery now',
+      args: [ENTITY_ARG, ID_ARG],
+      options: { json: JSON_OPTION },
+      run: (input) => retryOrDrop('retry', input),
+    },
+    {
+      name: 'approve',
+      summary: 'Approve a removal the mass-removal guard holds (all of them without an id)',
+      args: [
+        { ...ENTITY_ARG, optional: true },
+        { ...ID_ARG, optional: true },
+      ],
+      options: { json: JSON_OPTION },
+      run: approve,
+    },
+    {
+      name: 'drop',
+      summary: 'Drop a pending delivery (the application is left as it is)',
+      args: [ENTITY_ARG, ID_ARG],
+      options: { json: JSON_OPTION },
+      run: (input) => retryOrDrop('drop', input),
+    },
+    {
+      name: 'reconcile',
+      summary: 'Compare every member and group with the application again\n(after a restore, or when it was emptied behind the bridge\'s back)',
+      options: { json: JSON_OPTION },
+      run: (input) =>
+        act(input, (ctx, json) => {
+          const res = deliveries.reconcileAll(ctx);
+          print(json, res, 'Reconciliation started: every member and group will be compared with the application.');
+          return EXIT.ok;
+        }),
+    },
+  ],
+};

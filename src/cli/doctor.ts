@@ -28,19 +28,17 @@ import {
   type Report,
 } from '../health/readiness.js';
 import { DEFAULT_ORGANIZATION_ID } from '../store/connections.repo.js';
-import { migrate, openDb, type Db } from '../store/db.js';
-import { DB_FILE } from '../server.js';
+import { DB_FILE, migrate, openDb, type Db } from '../store/db.js';
 import { getTarget, listTargets, type TargetRow } from '../store/targets.repo.js';
 import type { ResolvedTarget } from '../sync/worker.js';
 import { createTargetResolver } from '../targets/registry.js';
+import { JSON_OPTION, type CommandSpec, type Input } from './args.js';
 import { print } from './common.js';
 
 /** The doctor waits longer for the application than /readyz does: it is run by a person. */
 const DOCTOR_PROBE_TIMEOUT_MS = 10_000;
 
-export const DOCTOR_HELP = `Usage: scim-bridge doctor [--json]
-
-Checks what the bridge needs, with the environment serve would start with, and says what to fix:
+const DOCTOR_DESCRIPTION = `Checks what the bridge needs, with the environment serve would start with, and says what to fix:
   configuration    the environment variables (see README "Configuration")
   database         DATA_DIR's database is there and writable (a write that is rolled back)
   migrations       every migration of this build is applied
@@ -50,7 +48,6 @@ Checks what the bridge needs, with the environment serve would start with, and s
 
 Nothing is changed: the database is neither created nor migrated.
 Exit codes: 0 no check failed (warnings allowed), 1 a check failed, 2 usage error.`;
-
 
 const LABEL: Record<Check['status'], string> = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' };
 
@@ -175,12 +172,12 @@ export async function runDoctor(env: NodeJS.ProcessEnv = process.env, nowMs = Da
     let migrated = false;
     if (db) {
       checks.push(checkDatabase(db));
-      const migrations = guarded('migrations', 'fail', 'Run `scim-bridge migrate`.', () => checkMigrations(db!, 'doctor'));
+      const migrations = guarded('migrations', 'fail', 'Run `scim-bridge migrate`.', () => checkMigrations(db, 'doctor'));
       checks.push(...migrations);
       migrated = appliedMigration(db) !== null && migrations.every((c) => c.status !== 'fail');
       if (migrated) {
         const thresholds = backlogThresholds(config ?? {});
-        checks.push(...guarded('sync_backlog', 'fail', 'See the database check.', () => checkBacklog(db!, thresholds, nowMs)));
+        checks.push(...guarded('sync_backlog', 'fail', 'See the database check.', () => checkBacklog(db, thresholds, nowMs)));
       }
     }
 
@@ -206,7 +203,7 @@ export async function runDoctor(env: NodeJS.ProcessEnv = process.env, nowMs = Da
     checks.push(...(await checkTargets(rows, resolveTarget, (_row, run) => run(), keys, 'doctor')));
 
     if (db && migrated) {
-      const connections = guarded('connections', 'warn', 'See the database check.', () => checkConnections(db!, nowMs));
+      const connections = guarded('connections', 'warn', 'See the database check.', () => checkConnections(db, nowMs));
       // BRIDGE_CONNECTIONS names connections the next start creates: not a problem, but say so.
       const known = new Set(connections.map((c) => c.source));
       const pending: Check[] = (config?.BRIDGE_CONNECTIONS ?? [])
@@ -232,15 +229,19 @@ export async function runDoctor(env: NodeJS.ProcessEnv = process.env, nowMs = Da
   return { status: overall(checks), checks };
 }
 
-/** Returns the exit code: 0 nothing failed, 1 a check failed, 2 usage. */
-export async function doctorCommand(words: string[], flags: Set<string>): Promise<number> {
-  const unknown = [...flags].find((f) => f !== '--json');
-  if (words.length > 0 || unknown) {
-    process.stderr.write(`doctor: ${unknown ? `unknown option ${unknown}` : `unexpected argument "${words[0]}"`}\n\n${DOCTOR_HELP}\n`);
-    return 2;
-  }
-  const json = flags.has('--json');
+/** Returns the exit code: 0 nothing failed, 1 a check failed. */
+async function run(input: Input): Promise<number> {
+  const json = input.values.json === true;
   const report = await runDoctor();
   print(json, report, formatReport(report));
   return report.status === 'ok' ? 0 : 1;
 }
+
+/** The doctor loads the configuration itself: a bad one is one of the things it reports. */
+export const DOCTOR_COMMAND: CommandSpec = {
+  name: 'doctor',
+  summary: 'Check configuration, database, backlog, target credentials and\nconnections, and say what to fix',
+  description: DOCTOR_DESCRIPTION,
+  options: { json: JSON_OPTION },
+  run,
+};

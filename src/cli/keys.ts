@@ -1,5 +1,6 @@
 /** `scim-bridge keys`: admin API keys. */
-import type { Config } from '../config.js';
+import { auditedCliWrite, cliDraft } from '../directory/sync-log-admin.js';
+import { z } from 'zod';
 import {
   ADMIN_SCOPES,
   createAdminKey,
@@ -10,81 +11,49 @@ import {
   type AdminScope,
 } from '../store/admin-keys.repo.js';
 import { DEFAULT_ORGANIZATION_ID } from '../store/connections.repo.js';
-import { EXIT, print, withDb, type ParsedArgs } from './common.js';
-
-export const KEYS_HELP = `Usage: scim-bridge keys <subcommand> [--json]
-
-  list                  List the admin keys with scopes, status and last use
-  create [--name <name>] [--view-only]
-                        Create a key and print its secret once. It has organization:manage
-                        (writes and reads) unless --view-only gives it organization:view
-  revoke <id>           Revoke a key at once
-
-Keys belong to the default organization. The key of BRIDGE_ADMIN_KEY is listed with origin
-"env"; revoking it lasts until the next start with the same BRIDGE_ADMIN_KEY.`;
-
-const KEY_FLAGS: Record<string, string[]> = {
-  list: ['--json'],
-  create: ['--json', '--view-only', '--name'],
-  revoke: ['--json'],
-};
+import { JSON_OPTION, type CommandSpec, type Input } from './args.js';
+import { EXIT, cliConfig, flag, option, print, withDb } from './common.js';
 
 function keyLine(k: AdminKeyInfo): string {
   const status = k.revokedAt ? `revoked ${k.revokedAt}` : 'live';
   return `${k.id}\t${k.name}\t${k.scopes.join(',')}\t${k.origin}\t${status}\tlast used: ${k.lastUsedAt ?? 'never'}`;
 }
 
-export function keysCommand(config: Config, args: ParsedArgs): number {
-  const [, sub, ...rest] = args.words;
-  const allowed = sub ? KEY_FLAGS[sub] : undefined;
-  if (!allowed) {
-    process.stderr.write(`${KEYS_HELP}\n`);
-    return EXIT.usage;
-  }
-  const unknown = [...args.flags, ...args.values.keys()].find((f) => !allowed.includes(f));
-  const wanted = sub === 'revoke' ? 1 : 0;
-  const why = args.missing
-    ? `${args.missing} needs a value`
-    : unknown
-      ? `unknown option ${unknown}`
-      : rest.length < wanted
-        ? 'give the id of the key to revoke (see: scim-bridge keys list)'
-        : rest.length > wanted
-          ? `unexpected argument "${rest[wanted]}"`
-          : undefined;
-  if (why) {
-    process.stderr.write(`keys ${sub}: ${why}\n`);
-    return EXIT.usage;
-  }
-  const id = rest[0];
-  const { json } = args;
-  if (sub === 'list') {
-    return withDb(config, (db) => {
-      const keys = listAdminKeys(db, DEFAULT_ORGANIZATION_ID);
-      print(json, keys, keys.length ? keys.map(keyLine).join('\n') : 'No admin keys yet. Create one with: scim-bridge keys create');
-      return EXIT.ok;
+function list(input: Input): number {
+  return withDb(cliConfig(), (db) => {
+    const keys = listAdminKeys(db, DEFAULT_ORGANIZATION_ID);
+    print(flag(input.values, 'json'), keys, keys.length ? keys.map(keyLine).join('\n') : 'No admin keys yet. Create one with: scim-bridge keys create');
+    return EXIT.ok;
+  });
+}
+
+function create(input: Input): number {
+  const name = option(input.values, 'name') ?? `cli ${new Date().toISOString().slice(0, 10)}`;
+  const scopes: AdminScope[] = flag(input.values, 'view-only') ? ['organization:view'] : [...ADMIN_SCOPES];
+  return withDb(cliConfig(), (db) => {
+    const { id, key } = auditedCliWrite(db, cliDraft(DEFAULT_ORGANIZATION_ID, 'keys create', 'key.create', 'AdminKey'), () => {
+      const made = createAdminKey(db, DEFAULT_ORGANIZATION_ID, name, scopes);
+      return { result: made, outcome: { resourceId: made.id, resourceName: name } };
     });
-  }
-  if (sub === 'create') {
-    const name = (args.values.get('--name') ?? `cli ${new Date().toISOString().slice(0, 10)}`).trim();
-    if (name.length < 1 || name.length > 100) {
-      process.stderr.write('keys create: --name must be 1 to 100 characters\n');
-      return EXIT.usage;
-    }
-    const scopes: AdminScope[] = args.flags.has('--view-only') ? ['organization:view'] : [...ADMIN_SCOPES];
-    return withDb(config, (db) => {
-      const { id: keyId, key } = createAdminKey(db, DEFAULT_ORGANIZATION_ID, name, scopes);
-      print(
-        json,
-        { id: keyId, name, scopes, key },
-        `Admin key ${keyId} "${name}" (${scopes.join(', ')}), shown once; send it as Authorization: Bearer <key>:\n${key}`,
-      );
-      return EXIT.ok;
-    });
-  }
-  return withDb(config, (db) => {
-    const revoked = revokeAdminKey(db, DEFAULT_ORGANIZATION_ID, id!);
-    const key = getAdminKey(db, DEFAULT_ORGANIZATION_ID, id!);
+    print(
+      flag(input.values, 'json'),
+      { id, name, scopes, key },
+      `Admin key ${id} "${name}" (${scopes.join(', ')}), shown once; send it as Authorization: Bearer <key>:\n${key}`,
+    );
+    return EXIT.ok;
+  });
+}
+
+function revoke(input: Input): number {
+  const id = input.positionals[0]!;
+  return withDb(cliConfig(), (db) => {
+    const revoked = getAdminKey(db, DEFAULT_ORGANIZATION_ID, id)
+      ? auditedCliWrite(db, cliDraft(DEFAULT_ORGANIZATION_ID, 'keys revoke', 'key.revoke', 'AdminKey', id), () => ({
+          result: revokeAdminKey(db, DEFAULT_ORGANIZATION_ID, id),
+          outcome: { resourceId: id },
+        }))
+      : false;
+    const key = getAdminKey(db, DEFAULT_ORGANIZATION_ID, id);
     if (!key) {
       process.stderr.write(`No admin key "${id}". List them with: scim-bridge keys list\n`);
       return EXIT.failure;
@@ -93,7 +62,7 @@ export function keysCommand(config: Config, args: ParsedArgs): number {
       process.stderr.write('Note: this key comes from BRIDGE_ADMIN_KEY; a start with the same value restores it.\n');
     }
     print(
-      json,
+      flag(input.values, 'json'),
       { id: key.id, name: key.name, revokedAt: key.revokedAt, alreadyRevoked: !revoked },
       revoked ? `Revoked admin key ${key.id} "${key.name}".` : `Admin key ${key.id} "${key.name}" was already revoked at ${key.revokedAt}.`,
     );
@@ -101,3 +70,35 @@ export function keysCommand(config: Config, args: ParsedArgs): number {
   });
 }
 
+export const KEYS_COMMAND: CommandSpec = {
+  name: 'keys',
+  summary: 'Manage admin API keys',
+  description: `Manage admin API keys.
+Keys belong to the default organization. The key of BRIDGE_ADMIN_KEY is listed with origin
+"env"; revoking it lasts until the next start with the same BRIDGE_ADMIN_KEY.`,
+  subcommands: [
+    { name: 'list', summary: 'List the admin keys with scopes, status and last use', options: { json: JSON_OPTION }, run: list },
+    {
+      name: 'create',
+      summary: 'Create a key and print its secret once. It has organization:manage\n(writes and reads) unless --view-only gives it organization:view',
+      options: {
+        name: {
+          type: 'string',
+          value: '<name>',
+          help: 'what the key is for, as listed (default: "cli <date>")',
+          schema: z.string().trim().min(1, 'must be 1 to 100 characters').max(100, 'must be 1 to 100 characters'),
+        },
+        'view-only': { type: 'boolean', help: 'organization:view only: reads, no writes' },
+        json: JSON_OPTION,
+      },
+      run: create,
+    },
+    {
+      name: 'revoke',
+      summary: 'Revoke a key at once',
+      args: [{ name: 'id', missing: 'give the id of the key to revoke, as scim-bridge keys list shows it' }],
+      options: { json: JSON_OPTION },
+      run: revoke,
+    },
+  ],
+};

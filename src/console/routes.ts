@@ -1,8 +1,8 @@
 /**
- * The admin console at /admin: one HTML page, one script and one style sheet, embedded here
- * (so `npm run build` ships them and nothing is fetched from anywhere else), served with strict
- * security headers; and the session endpoints that trade an admin key for an HttpOnly,
- * SameSite=Strict cookie (src/console/sessions.ts).
+ * The admin console at /admin: one HTML page, one script (src/console/client/, bundled in memory
+ * by src/console/bundle.ts) and one style sheet, all served from here, so nothing is fetched
+ * from anywhere else, with strict security headers; and the session endpoints that trade an
+ * admin key for an HttpOnly, SameSite=Strict cookie (src/console/sessions.ts).
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -12,8 +12,8 @@ import type { AppEnv } from '../api/env.js';
 import { AccessError } from '../directory/access/errors.js';
 import { authenticateAdminKey } from '../store/admin-keys.repo.js';
 import { CONSOLE_HTML } from './assets/page.js';
-import { CONSOLE_JS } from './assets/script.js';
 import { CONSOLE_CSS } from './assets/styles.js';
+import { consoleScript } from './bundle.js';
 import {
   CONSOLE_HEADER,
   CONSOLE_HEADER_VALUE,
@@ -22,6 +22,7 @@ import {
   sessionIdOf,
   sessionStore,
 } from './sessions.js';
+import { recordRefusedAuthentication } from '../api/refused-auth.js';
 
 export const CONSOLE_PATH = '/admin';
 
@@ -84,7 +85,8 @@ export function consoleRoutes(): Hono<AppEnv> {
   app.use(`${CONSOLE_PATH}/*`, securityHeaders);
 
   app.get(CONSOLE_PATH, asset(CONSOLE_HTML, 'text/html; charset=utf-8'));
-  app.get(`${CONSOLE_PATH}/console.js`, asset(CONSOLE_JS, 'text/javascript; charset=utf-8'));
+  // A build failure is a bug of this code: it reaches app.onError (a 500, the cause in the log).
+  app.get(`${CONSOLE_PATH}/console.js`, async (c) => c.body(await consoleScript(), 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
   app.get(`${CONSOLE_PATH}/console.css`, asset(CONSOLE_CSS, 'text/css; charset=utf-8'));
 
   /** Who the session is: 200 with the organization, scopes and expiry, or 401. */
@@ -122,7 +124,12 @@ export function consoleRoutes(): Hono<AppEnv> {
       if (typeof key !== 'string' || key.trim() === '') throw new AccessError('invalid_request', 'key: is required');
       const db = c.get('deps').db;
       const found = authenticateAdminKey(db, key.trim());
-      if (!found) throw new AccessError('unauthorized', 'The admin key is not valid: it is unknown or has been revoked.');
+      if (!found) {
+        const message = 'The admin key is not valid: it is unknown or has been revoked.';
+        // A failed sign-in is a refused authentication like any other: in the sync log, with the address.
+        recordRefusedAuthentication(c, 'admin', message);
+        throw new AccessError('unauthorized', message);
+      }
 
       const store = sessionStore(db);
       // A sign-in replaces the session the browser had.

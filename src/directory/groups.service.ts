@@ -6,7 +6,6 @@ import { groupCommit } from '../store/group-commit.js';
 import { totalOf } from '../store/scim-rows.js';
 import * as groups from '../store/groups.repo.js';
 import type { GroupRecord, MemberRecord } from '../store/groups.repo.js';
-import { compileMemberFilter } from '../store/member-filter-sql.js';
 import { existingUserIds } from '../store/users.repo.js';
 import {
   projectGroupCreated,
@@ -81,13 +80,11 @@ function applyMemberOps(ctx: ScimContext, group: GroupRecord, ops: MemberOp[]): 
         noteRemoved(groups.removeMembers(ctx.db, group.seq, op.ids));
         break;
       case 'removeAll':
-        noteRemoved(groups.removeMembersWhere(ctx.db, group.seq));
+        noteRemoved(groups.removeMembersMatching(ctx.db, group.seq));
         break;
-      case 'removeWhere': {
-        const { sql, params } = compileMemberFilter(op.filter);
-        noteRemoved(groups.removeMembersWhere(ctx.db, group.seq, sql, params));
+      case 'removeWhere':
+        noteRemoved(groups.removeMembersMatching(ctx.db, group.seq, op.filter));
         break;
-      }
     }
   }
   return { added: [...added], removed: [...removed] };
@@ -99,10 +96,10 @@ export function getGroup(ctx: ScimContext, id: string, withMembers: boolean): Gr
 }
 
 export function listGroups(ctx: ScimContext, params: ListParams, withMembers: boolean) {
-  const { query, startIndex } = buildListQuery('Group', ctx.connection.id, params);
+  const { query, startIndex } = buildListQuery('Group', params);
   return groupCommit(ctx.db).read(() => {
     const page = groups.listGroups(ctx.db, ctx.connection.id, query);
-    const total = totalOf(query, page.length, () => groups.countGroups(ctx.db, ctx.connection.id, query.where, query.params));
+    const total = totalOf(query, page.length, () => groups.countGroups(ctx.db, ctx.connection.id, query.filter));
     const views: GroupView[] = page.map((group) =>
       withMembers ? { group, members: groups.listMembers(ctx.db, group.seq) } : { group },
     );

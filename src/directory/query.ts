@@ -1,7 +1,7 @@
 import { ScimError } from '../scim/errors.js';
 import { parseFilter } from '../scim/filter.js';
 import type { ResourceKind } from '../scim/schema-defs.js';
-import { compileFilter, compileSort } from '../store/filter-sql.js';
+import { parseSort } from '../scim/sort.js';
 import type { ListQuery } from '../store/scim-rows.js';
 
 /** The documented maximum page size; larger `count`s are cut to it (RFC 7644 §3.4.2.4). */
@@ -26,22 +26,19 @@ export function pagingNumber(name: string, raw: unknown): number | undefined {
   return Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, n));
 }
 
-/** Turns SCIM list parameters into the store's WHERE / ORDER BY / LIMIT for one connection. */
-export function buildListQuery(kind: ResourceKind, connectionId: string, p: ListParams) {
+/**
+ * Turns SCIM list parameters into the store's list request: the filter parsed into its tree
+ * and the sort read, both against the schema (malformed ones are a 400 here). The store
+ * compiles them to SQL, and refuses with a 400 too what it has no SQL for.
+ */
+export function buildListQuery(kind: ResourceKind, p: ListParams): { query: ListQuery; startIndex: number } {
   // RFC 7644 §3.4.2.4: a startIndex below 1 is read as 1, a negative count as 0.
   const startIndex = Math.max(1, p.startIndex ?? 1);
   const count = Math.min(MAX_COUNT, Math.max(0, p.count ?? DEFAULT_COUNT));
-  let where = '1';
-  let params: unknown[] = [];
-  if (p.filter !== undefined && p.filter.trim() !== '') {
-    const compiled = compileFilter(parseFilter(p.filter, kind), kind, connectionId);
-    where = compiled.sql;
-    params = compiled.params;
-  }
+  const filter = p.filter !== undefined && p.filter.trim() !== '' ? parseFilter(p.filter, kind) : null;
   const query: ListQuery = {
-    where,
-    params,
-    orderBy: compileSort(p.sortBy, p.sortOrder, kind),
+    filter,
+    sort: parseSort(p.sortBy, p.sortOrder, kind),
     offset: startIndex - 1,
     limit: count,
   };

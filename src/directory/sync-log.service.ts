@@ -14,10 +14,21 @@ export function getSyncLog(ctx: AdminContext, id: number) {
   return { ...entry, effects: log.effectsOfLog(ctx.db, id), deliveries: log.deliveriesOfLog(ctx.db, id) };
 }
 
-const CSV_COLUMNS = ['id', 'at', 'source', 'method', 'path', 'resourceType', 'resourceId', 'action', 'status', 'scimType', 'outcome', 'durationMs', 'requestId', 'userAgent', 'summary'] as const;
+/** The columns of the first release first (spreadsheets read them by position), the newer ones after. */
+const CSV_COLUMNS = [
+  'id', 'at', 'source', 'method', 'path', 'resourceType', 'resourceId', 'action', 'status', 'scimType', 'outcome', 'durationMs', 'requestId', 'userAgent', 'summary',
+  'kind', 'resourceName', 'detail', 'errorCode', 'actor', 'clientIp', 'forwardedFor',
+] as const;
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
 
 function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const text = cellText(value);
   // RFC 4180 quoting; a leading = + - @ is neutralised so a spreadsheet never runs a formula.
   const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;

@@ -1,28 +1,22 @@
 /**
  * Sync-log entries for SCIM requests. A write and its entry share one transaction (DESIGN
  * principle 1): the entry's id is reserved first, so every mark the write makes links to it,
- * and its row is written with what the write did. Reads and refusals are logged by the HTTP layer.
+ * and its row is written with what the write did. Reads and refusals are logged by the HTTP
+ * layer, refusals through `logEntry` with what `refusedWriteSubject` found out.
  */
 import { fold } from '../scim/fold.js';
 import type { StoredResource } from '../scim/normalize.js';
+import type { Connection } from '../store/connections.repo.js';
+import type { Db } from '../store/db.js';
 import { groupCommit } from '../store/group-commit.js';
 import * as log from '../store/sync-log.repo.js';
-import type { LogSummary } from '../store/sync-log.repo.js';
+import type { LogEntry, LogSummary } from '../store/sync-log.repo.js';
 import { primaryEmail } from './access/projector.js';
 import type { ScimContext } from './context.js';
+import { flushBufferedLogs } from './sync-log-buffer.js';
 
-/** What the HTTP layer knows of the request before any rule runs. */
-export interface LogDraft {
-  requestId: string;
-  method: string;
-  path: string;
-  userAgent: string | null;
-  /** performance.now() at arrival, for the duration. */
-  startedMs: number;
-  at: string;
-  /** Set once an entry was written for the request (so the HTTP layer does not add another). */
-  written: boolean;
-}
+// The draft lives beside the context that carries it (no import cycle); re-exported for the HTTP layer.
+export type { LogDraft } from './context.js';
 
 export interface WriteOutcome {
   resourceId: string;
@@ -81,6 +75,8 @@ export function loggedWrite<T>(
   const draft = ctx.log;
   // Without a request (internal callers) nobody awaits a batch: a transaction of its own.
   if (!draft) return ctx.db.transaction(() => fn().result)();
+  // Buffered reads that came before this write are listed before it.
+  flushBufferedLogs(ctx.db);
   return groupCommit(ctx.db).run(() => {
     log.openEntry(ctx.db);
     try {
@@ -112,4 +108,52 @@ export function loggedWrite<T>(
       log.closeEntry();
     }
   });
+}
+
+/**
+ * Writes one entry now, in the open group commit (the SCIM answer waits for that commit in
+ * src/api/scim/durable.ts), after whatever the buffer held: refusals, and requests that are
+ * neither buffered reads nor writes that logged themselves.
+ */
+export function logEntry(db: Db, entry: LogEntry): void {
+  flushBufferedLogs(db);
+  groupCommit(db).run(() => log.insertLog(db, entry));
+}
+
+/** How much of a refused request's body is looked into for the resource's name. */
+export const MAX_NAMED_BODY_CHARS = 64 * 1024;
+
+/** A top-level string attribute, by its name compared case-insensitively (RFC 7643 §2.1). */
+function attribute(body: unknown, name: string): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const key = Object.keys(body).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : (body as Record<string, unknown>)[key];
+}
+
+const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.slice(0, 300) : null);
+
+/**
+ * Which resource a refused write was about, in words: the userName or displayName of the
+ * resource its path names (as stored), else the one its body gives. Only the name is kept,
+ * never the body; with the folded keys, the user and group filters of the log find the refusal.
+ */
+export function refusedWriteSubject(
+  db: Db,
+  connection: Connection,
+  resourceType: 'User' | 'Group',
+  resourceId: string | null,
+  body: unknown,
+): Pick<LogEntry, 'resourceName' | 'userKey' | 'emailKey' | 'groupKey'> {
+  const stored = resourceId ? log.scimResourceName(db, connection.id, resourceType, resourceId) : null;
+  if (resourceType === 'Group') {
+    const name = stored ?? text(attribute(body, 'displayname'));
+    return { resourceName: name, userKey: null, emailKey: null, groupKey: name === null ? null : fold(name) };
+  }
+  const name = stored ?? text(attribute(body, 'username'));
+  const emails = attribute(body, 'emails');
+  const list = Array.isArray(emails) ? (emails as unknown[]) : [];
+  const value = (e: unknown) => text(attribute(e, 'value'));
+  const chosen = list.find((e) => attribute(e, 'primary') === true && value(e)) ?? list.find(value);
+  const email = stored ? null : chosen === undefined ? null : value(chosen);
+  return { resourceName: name, userKey: name === null ? null : fold(name), emailKey: email === null ? null : fold(email), groupKey: null };
 }

@@ -41,11 +41,11 @@ export function getUser(ctx: ScimContext, id: string, withGroups: boolean): User
 }
 
 export function listUsers(ctx: ScimContext, params: ListParams, withGroups: boolean) {
-  const { query, startIndex } = buildListQuery('User', ctx.connection.id, params);
+  const { query, startIndex } = buildListQuery('User', params);
   // One snapshot (a read transaction, or the open write batch) for the page and its totalResults.
   return groupCommit(ctx.db).read(() => {
     const page = users.listUsers(ctx.db, ctx.connection.id, query);
-    const total = totalOf(query, page.length, () => users.countUsers(ctx.db, ctx.connection.id, query.where, query.params));
+    const total = totalOf(query, page.length, () => users.countUsers(ctx.db, ctx.connection.id, query.filter));
     const groups = withGroups ? groupsOfMembers(ctx.db, page.map((u) => u.id)) : undefined;
     const views: UserView[] = page.map((user) => (groups ? { user, groups: groups.get(user.id) ?? [] } : { user }));
     return { views, total, startIndex };

@@ -1,14 +1,21 @@
 /**
  * The checks behind `GET /readyz` and `scim-bridge doctor`: is the database writable and
- * migrated, is the sync backlog within bounds, do the targets' credentials still work, and when
- * did each IdP last call. Each check is one entry `{name, status, detail, fix?, ...}`.
+ * migrated, is the bridge shutting down, is the sync backlog within bounds, do the targets'
+ * credentials still work, and when did each IdP last call. Each check is one entry
+ * `{name, status, detail, fix?, ...}`.
  *
- * Readiness fails (503) only for what makes the bridge itself unfit to take IdP writes or to
- * deliver them: the database, the migrations, a backlog over its fail threshold, and target
- * credentials the application refuses (401/403) or that are missing. An unreachable or erroring
- * application is a warning (sync retries, the IdP is answered from SQLite regardless), and an
- * idle IdP is never the bridge's fault. The doctor is stricter about targets (it is asked
- * "will this work now"), and gentler about migrations the next start applies by itself.
+ * Readiness means "can serve SCIM": /readyz fails (503) only when this instance cannot take
+ * IdP traffic: the database is not writable, migrations are pending (or newer than this
+ * build), or it is shutting down. Everything downstream is a warning there: a backlog over its
+ * threshold, refused or missing target credentials, an unreachable application. The IdP is
+ * answered from SQLite regardless, and a load balancer that took the SCIM endpoint away for a
+ * slow application would get the bridge quarantined by Entra. Those are for a person and an
+ * alert: `warn` entries, and the gauges of /metrics (scim_bridge_sync_backlog_oldest_seconds,
+ * scim_bridge_target_up).
+ *
+ * The doctor (mode `doctor`) is stricter: a backlog over its threshold and a target that cannot
+ * be used fail there (it is asked "will this work now"); it is gentler about migrations the
+ * next start applies by itself. An idle IdP is never the bridge's fault, in either mode.
  *
  * The few queries below are health-only reads (and one rolled-back write); they are kept here,
  * beside the checks that interpret them.
@@ -22,6 +29,7 @@ import { listTargets, type TargetRow } from '../store/targets.repo.js';
 import type { ResolvedTarget } from '../sync/worker.js';
 import { TargetError } from '../targets/errors.js';
 import { createTargetResolver } from '../targets/registry.js';
+import { isShuttingDown } from './shutdown.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -118,8 +126,9 @@ export interface BacklogThresholds {
 }
 
 /**
- * READY_BACKLOG_MAX and READY_BACKLOG_MAX_AGE_SECONDS are the fail thresholds; warnings start at
- * a tenth of the count and a sixth of the age (defaults: 1,000 / 10,000 marks, 5 / 30 minutes).
+ * READY_BACKLOG_MAX and READY_BACKLOG_MAX_AGE_SECONDS are the upper thresholds (the doctor fails
+ * above them; /readyz says so in its warning); warnings start at a tenth of the count and a sixth
+ * of the age (defaults: 1,000 / 10,000 marks, 5 / 30 minutes).
  */
 export function backlogThresholds(config: Pick<Config, 'READY_BACKLOG_MAX' | 'READY_BACKLOG_MAX_AGE_SECONDS'>): BacklogThresholds {
   const failCount = config.READY_BACKLOG_MAX ?? DEFAULT_BACKLOG_MAX;
@@ -147,16 +156,22 @@ export function backlogByState(db: Db): Record<MarkState, { count: number; oldes
 
 const ageSeconds = (iso: string | null, nowMs: number) => (iso ? Math.max(0, Math.round((nowMs - Date.parse(iso)) / 1000)) : 0);
 
+/** Pending and retrying deliveries (what the worker is expected to make progress on): how many, and the oldest's age. */
+export function backlogOf(states: ReturnType<typeof backlogByState>, nowMs: number): { count: number; oldestAgeSeconds: number } {
+  const oldest = [states.pending.oldest, states.retrying.oldest].filter((o): o is string => o !== null).sort()[0] ?? null;
+  return { count: states.pending.count + states.retrying.count, oldestAgeSeconds: ageSeconds(oldest, nowMs) };
+}
+
 /**
  * The deliveries the worker is expected to make progress on (pending and retrying) against the
- * thresholds. Parked deliveries and removals held for approval wait for an admin, not for the
- * worker: they are a warning, never a failure (a restart would not fix them).
+ * thresholds: above the upper ones the doctor fails and /readyz warns (the bridge still takes
+ * IdP traffic; see the module comment). Parked deliveries and removals held for approval wait
+ * for an admin, not for the worker: they are a warning, never a failure (a restart would not
+ * fix them). `mode` defaults to the doctor's, the stricter.
  */
-export function checkBacklog(db: Db, t: BacklogThresholds, nowMs = Date.now()): Check {
+export function checkBacklog(db: Db, t: BacklogThresholds, nowMs = Date.now(), mode: Mode = 'doctor'): Check {
   const states = backlogByState(db);
-  const count = states.pending.count + states.retrying.count;
-  const oldest = [states.pending.oldest, states.retrying.oldest].filter((o): o is string => o !== null).sort()[0] ?? null;
-  const age = ageSeconds(oldest, nowMs);
+  const { count, oldestAgeSeconds: age } = backlogOf(states, nowMs);
   const parked = states.parked.count;
   const held = states.awaiting_approval.count;
   const fields = {
@@ -183,7 +198,15 @@ export function checkBacklog(db: Db, t: BacklogThresholds, nowMs = Date.now()): 
   const behind =
     'Sync is not keeping up: look at the target check and at `scim-bridge deliveries list` (GET /api/deliveries) for the errors; ' +
     'the backlog drains once the application answers.';
-  if (over) return { ...fields, status: 'fail', detail: `${detail} ${limits}`, fix: behind };
+  if (over && mode === 'doctor') return { ...fields, status: 'fail', detail: `${detail} ${limits}`, fix: behind };
+  if (over) {
+    return {
+      ...fields,
+      status: 'warn',
+      detail: `${detail}: over the upper threshold ${limits}; the bridge still takes IdP traffic, sync is what lags`,
+      fix: behind,
+    };
+  }
   if (high) return { ...fields, status: 'warn', detail: `${detail} ${limits}`, fix: behind };
   if (parked || held) {
     return {
@@ -312,6 +335,17 @@ export class CredentialCache {
     if (e.value && age < 5 * this.ttlMs) return Promise.resolve(e.value);
     return e.inflight;
   }
+
+  /**
+   * The answer already known, without waiting: fresh, or stale (then one refresh starts in the
+   * background, as `get` does); null for a key never probed, whose first probe is left to /readyz.
+   */
+  peek(key: string, probe: () => Promise<ProbeOutcome>, nowMs = Date.now()): ProbeOutcome | null {
+    const e = this.entries.get(key);
+    if (!e?.value) return null;
+    if (nowMs - e.at >= this.ttlMs) void this.get(key, probe, nowMs);
+    return nowMs - e.at < 5 * this.ttlMs ? e.value : null;
+  }
 }
 
 /** Emails in an application's error message are not for an unauthenticated endpoint. */
@@ -352,10 +386,11 @@ export function targetCheck(row: TargetRow, probe: ProbeOutcome, mode: Mode): Ch
         fix: 'See the failing deliveries with `scim-bridge deliveries list` (GET /api/deliveries); parked ones need an admin.',
       };
     }
+    // In readiness a target that cannot be used is a warning: the IdPs are still answered.
     case 'refused':
       return {
         ...fields,
-        status: 'fail',
+        status: mode === 'doctor' ? 'fail' : 'warn',
         detail: detail(`the application refused the API key (${reason})`),
         fix:
           `Set ${keyVar} to a valid key (LangWatch: an organization key with organization:manage; ` +
@@ -364,7 +399,7 @@ export function targetCheck(row: TargetRow, probe: ProbeOutcome, mode: Mode): Ch
     case 'missing':
       return {
         ...fields,
-        status: 'fail',
+        status: mode === 'doctor' ? 'fail' : 'warn',
         detail: detail(reason),
         fix: `Set TARGET_URL and ${keyVar} for TARGET=${row.kind}, then restart the bridge.`,
       };
@@ -402,7 +437,24 @@ export async function checkTargets(
 
 // ---- /readyz ----------------------------------------------------------------------------------
 
-/** Every readiness check over the running bridge's database and targets. */
+/** Whether this instance takes requests: it fails /readyz from the moment a shutdown begins. */
+export function checkLifecycle(db: Db): Check {
+  if (!isShuttingDown(db)) return { name: 'lifecycle', status: 'ok', detail: 'accepting requests' };
+  return {
+    name: 'lifecycle',
+    status: 'fail',
+    detail: 'shutting down: the requests in flight are finished, new ones belong to another instance',
+    fix: 'Nothing to do when the stop was asked for (a deploy, a scale-down); otherwise look at why the process was sent SIGTERM.',
+  };
+}
+
+/** The key a target's probe answers are cached under: what it is probed with. */
+export const probeKey = (row: TargetRow) => `${row.organizationId}\u0000${row.kind}\u0000${row.url ?? ''}\u0000${row.apiKeyEnv ?? ''}`;
+
+/**
+ * Every readiness check over the running bridge's database and targets. Only the database,
+ * the migrations and the lifecycle can fail it; the rest warns (see the module comment).
+ */
 export async function readiness(
   deps: { db: Db; config: Config },
   cache: CredentialCache,
@@ -413,20 +465,15 @@ export async function readiness(
   const checks: Check[] = [
     checkDatabase(db),
     ...guarded('migrations', 'fail', 'Run `scim-bridge migrate`.', () => checkMigrations(db, 'readiness')),
-    ...guarded('sync_backlog', 'fail', 'See the database and migrations checks.', () => checkBacklog(db, backlogThresholds(config), nowMs)),
+    checkLifecycle(db),
+    ...guarded('sync_backlog', 'warn', 'See the database and migrations checks.', () =>
+      checkBacklog(db, backlogThresholds(config), nowMs, 'readiness'),
+    ),
   ];
   const keys = targetEnv(config, env);
   try {
     const resolve = createTargetResolver(db, keys, { timeoutMs: PROBE_TIMEOUT_MS });
-    checks.push(
-      ...(await checkTargets(
-        listTargets(db),
-        resolve,
-        (row, run) => cache.get(`${row.organizationId}\u0000${row.kind}\u0000${row.url ?? ''}\u0000${row.apiKeyEnv ?? ''}`, run, nowMs),
-        keys,
-        'readiness',
-      )),
-    );
+    checks.push(...(await checkTargets(listTargets(db), resolve, (row, run) => cache.get(probeKey(row), run, nowMs), keys, 'readiness')));
   } catch (err) {
     checks.push({
       name: 'targets',
@@ -437,6 +484,40 @@ export async function readiness(
   }
   checks.push(...guarded('connections', 'warn', 'See the database and migrations checks.', () => checkConnections(db, nowMs)));
   return { status: overall(checks), checks };
+}
+
+/**
+ * For the `scim_bridge_target_up` gauge, without calling the application on a scrape: the
+ * last probe answer /readyz cached (a stale one starts a refresh in the background), else
+ * none. Down (0) when that answer was not `ok` or the last delivery failed after the last
+ * success; up (1) otherwise, including a target never probed nor delivered to yet.
+ */
+export function targetUp(row: TargetRow, probe: ProbeOutcome | null): 0 | 1 {
+  if (probe && probe.result !== 'ok') return 0;
+  const lastFailed = row.lastFailureAt !== null && (row.lastSuccessAt === null || row.lastFailureAt > row.lastSuccessAt);
+  return lastFailed ? 0 : 1;
+}
+
+/** The probe answers known for each remote target, for /metrics (see `targetUp`). */
+export function knownProbes(
+  deps: { db: Db; config: Config },
+  cache: CredentialCache,
+  rows: TargetRow[],
+  env: NodeJS.ProcessEnv = process.env,
+  nowMs = Date.now(),
+): (ProbeOutcome | null)[] {
+  const keys = targetEnv(deps.config, env);
+  let resolve: ((organizationId: string) => ResolvedTarget | null) | undefined;
+  return rows.map((row) =>
+    cache.peek(
+      probeKey(row),
+      () => {
+        resolve ??= createTargetResolver(deps.db, keys, { timeoutMs: PROBE_TIMEOUT_MS });
+        return probeCredentials(row, resolve(row.organizationId), keys);
+      },
+      nowMs,
+    ),
+  );
 }
 
 // ---- metrics from the database ----------------------------------------------------------------

@@ -437,7 +437,7 @@ function convert(f: LibraryFilter, ctx: Context, prepared: Prepared, depth: numb
       const ref = lookup(prepared.paths, f.attrPath, 'p');
       const raw = lookup(prepared.values, f.compValue, '');
       if (!COMPARE_OPS.has(f.op)) throw ScimError.invalidFilter(`Unknown operator '${f.op}'.`);
-      return comparison(f.op as CompareOp, resolve(ctx, ref.text), raw, ref.text);
+      return comparison(f.op, resolve(ctx, ref.text), raw, ref.text);
     }
   }
 }

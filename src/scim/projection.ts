@@ -71,7 +71,7 @@ function mergeInto(target: Record<string, unknown>, key: string, value: unknown)
   } else if (Array.isArray(prev) && Array.isArray(value)) {
     target[key] = prev.map((el, i) => ({ ...(el as object), ...(value[i] as object) }));
   } else if (prev && typeof prev === 'object' && value && typeof value === 'object') {
-    target[key] = { ...(prev as object), ...(value as object) };
+    target[key] = { ...prev, ...value };
   }
 }
 

@@ -1,12 +1,77 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { registerSqlFunctions } from './filter-sql.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { cacheStatements } from './statement-cache.js';
 import { enableGroupCommit } from './group-commit.js';
 
 export type Db = Database.Database;
+
+/** The database's file name under DATA_DIR. */
+export const DB_FILE = 'scim-bridge.db';
+
+/** DATA_DIR (or the database in it) cannot be used; the message names the variable and the path. */
+export class DataDirError extends Error {}
+
+const FS_REASON: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EEXIST: 'a part of the path is a file, not a directory',
+  ENOSPC: 'no space left on the device',
+};
+const reason = (err: unknown) => {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  return FS_REASON[code] ?? (err instanceof Error ? err.message : String(err));
+};
+
+/**
+ * Makes sure DATA_DIR is a directory this user can write (creating it, as the first start of a
+ * fresh clone needs), before anything opens a file in it. Returns its absolute path.
+ */
+export function prepareDataDir(dir: string): string {
+  const path = resolve(dir);
+  const named = `DATA_DIR=${dir}${path === dir ? '' : ` (${path})`}`;
+  if (!existsSync(path)) {
+    try {
+      mkdirSync(path, { recursive: true });
+    } catch (err) {
+      throw new DataDirError(`${named} does not exist and cannot be created: ${reason(err)}`);
+    }
+  } else if (!statSync(path).isDirectory()) {
+    throw new DataDirError(`${named} is not a directory`);
+  }
+  try {
+    accessSync(path, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    throw new DataDirError(`${named} is not writable by this user: ${reason(err)}`);
+  }
+  const file = join(path, DB_FILE);
+  if (existsSync(file)) {
+    try {
+      accessSync(file, constants.R_OK | constants.W_OK);
+    } catch (err) {
+      throw new DataDirError(`the database ${file} (in DATA_DIR) is not writable by this user: ${reason(err)}`);
+    }
+  }
+  return path;
+}
+
+/** Opens and migrates the database under DATA_DIR, with one-line errors naming what is wrong. */
+export function openDataDirDb(dir: string): Db {
+  const file = join(prepareDataDir(dir), DB_FILE);
+  let db: Db | undefined;
+  try {
+    db = openDb(file);
+    migrate(db);
+    return db;
+  } catch (err) {
+    db?.close();
+    throw new DataDirError(`cannot open the database ${file} (in DATA_DIR): ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
 
 /**
  * Opens the bridge's SQLite file with the pragmas it relies on.
@@ -52,6 +117,15 @@ export function migrate(db: Db): number[] {
     applied.push(m.version);
   }
   return applied;
+}
+
+/**
+ * Closes the database after folding the WAL back into it, so the file is complete on its own
+ * (a copy of the .db alone is then a full backup).
+ */
+export function closeDb(db: Db): void {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
 }
 
 /** The highest migration this build knows, for readiness checks. */

@@ -34,7 +34,8 @@ import type { CompareOp, FilterNode, FilterValue } from '../scim/filter-ast.js';
 import { compareValue, isCaseExact } from '../scim/filter-eval.js';
 import { assertFilterable, displayPath } from '../scim/filter.js';
 import { fold } from '../scim/fold.js';
-import { findSubAttr, resolveLenientAttrPath, type ResolvedAttr, type ResourceKind } from '../scim/schema-defs.js';
+import { findSubAttr, type ResolvedAttr, type ResourceKind } from '../scim/schema-defs.js';
+import type { SortSpec } from '../scim/sort.js';
 
 /** Registers the SQL functions the compiled filters use. Call once per connection. */
 export function registerSqlFunctions(db: Database.Database): void {
@@ -252,9 +253,10 @@ const MEMBER_DISPLAY = raw(
 );
 
 /**
- * Compiles a filter from `parseFilter` into a boolean SQL expression over alias `u` (User) or
- * `g` (Group), for `WHERE <alias>.connection_id = ? AND (<sql>)`. `connectionId` scopes the
- * side-table lookups.
+ * Compiles a filter tree from `parseFilter` into a boolean SQL expression over alias `u` (User)
+ * or `g` (Group), for `WHERE <alias>.connection_id = ? AND (<sql>)`. `connectionId` scopes the
+ * side-table lookups. The directory hands the store the tree, never SQL: this is where it
+ * becomes SQL.
  */
 export function compileFilter(
   node: FilterNode,
@@ -437,34 +439,23 @@ class FilterCompiler {
 // Sorting (RFC 7644 §3.4.2.3).
 
 /**
- * An ORDER BY body for `sortBy`/`sortOrder`, always ending in a tie-break on seq so that paging
- * is stable. RFC 7644 §3.4.2.3:
- * - sortOrder is "ascending" (default) or "descending"; anything else is a 400 invalidValue;
- * - resources with no data for sortBy are ordered last when ascending and first when
+ * An ORDER BY body for a parsed sort, always ending in a tie-break on seq so that paging is
+ * stable. RFC 7644 §3.4.2.3:
+ * - resources with no data for the attribute are ordered last when ascending and first when
  *   descending ("" counts as no data);
  * - case-insensitive attributes sort by their folded value, caseExact ones as stored;
  * - a multi-valued attribute sorts by the primary element's value, else the first element's;
  *   a complex one without a sub-attribute sorts by its `value`.
- * A sortBy that names no attribute we hold (unknown, or not sortable: password, groups,
- * meta.location, a complex attribute without `value`) has no data for any resource, so by the
- * rule above it leaves the default order: it is not an error.
+ * An attribute we hold no sortable data for (password, groups, meta.location, a complex
+ * attribute without `value`) has no data for any resource, so by the rule above it leaves the
+ * default order.
  */
-export function compileSort(sortBy: string | undefined, sortOrder: string | undefined, kind: ResourceKind): string {
+export function compileSort(sort: SortSpec, kind: ResourceKind): string {
   const a = kind === 'User' ? 'u' : 'g';
-  let descending = false;
-  if (sortOrder !== undefined && sortOrder.trim() !== '') {
-    const order = sortOrder.trim().toLowerCase();
-    if (order === 'descending') descending = true;
-    else if (order !== 'ascending') {
-      throw ScimError.invalidValue(`sortOrder must be "ascending" or "descending", not "${sortOrder}".`);
-    }
-  }
   const tieBreak = `${a}.seq ASC`;
-  if (sortBy === undefined || sortBy.trim() === '') return tieBreak;
-  const path = resolveLenientAttrPath(kind, sortBy.trim());
-  const key = path ? sortKey(kind, path) : undefined;
+  const key = sort.by ? sortKey(kind, sort.by) : undefined;
   if (!key) return tieBreak;
-  return `${key} ${descending ? 'DESC NULLS FIRST' : 'ASC NULLS LAST'}, ${tieBreak}`;
+  return `${key} ${sort.descending ? 'DESC NULLS FIRST' : 'ASC NULLS LAST'}, ${tieBreak}`;
 }
 
 /** A scalar SQL expression of the sort value, NULL when the resource has none. */

@@ -115,14 +115,16 @@ export function enableGroupCommit(db: Database.Database): void {
     }) as F;
   const transaction = db.transaction.bind(db);
   db.transaction = ((fn: (...args: unknown[]) => unknown) => flushFirst(transaction(fn))) as typeof db.transaction;
-  db.exec = flushFirst(db.exec.bind(db)) as typeof db.exec;
-  db.pragma = flushFirst(db.pragma.bind(db)) as typeof db.pragma;
-  db.close = flushFirst(db.close.bind(db)) as typeof db.close;
+  db.exec = flushFirst<typeof db.exec>(db.exec.bind(db));
+  db.pragma = flushFirst<typeof db.pragma>(db.pragma.bind(db));
+  db.close = flushFirst<typeof db.close>(db.close.bind(db));
 
   if (statementsGuarded) return;
   statementsGuarded = true;
   const proto = Object.getPrototypeOf(db.prepare('SELECT 1')) as Database.Statement;
   for (const method of ['run', 'get', 'all', 'iterate'] as const) {
+    // Taken off the prototype on purpose: the wrapper below applies it to each statement (`this`).
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     const original = proto[method] as (...args: unknown[]) => unknown;
     (proto as unknown as Record<string, unknown>)[method] = function (this: Database.Statement, ...args: unknown[]) {
       if (!this.readonly) {

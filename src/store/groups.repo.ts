@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ScimError } from '../scim/errors.js';
+import type { FilterNode } from '../scim/filter-ast.js';
 import { fold } from '../scim/fold.js';
 import type { StoredResource } from '../scim/normalize.js';
 import type { Db } from './db.js';
+import { compileMemberFilter } from './member-filter-sql.js';
 import { GROUPS, countRows, existingIds, listRows, toRecord, type ListQuery, type ScimRecord, type ScimRow } from './scim-rows.js';
 import { isUniqueViolation } from './sqlite-errors.js';
 
@@ -98,8 +100,8 @@ export function listGroups(db: Db, connectionId: string, q: ListQuery): GroupRec
   return listRows(db, GROUPS, connectionId, q);
 }
 
-export function countGroups(db: Db, connectionId: string, where: string, params: unknown[]): number {
-  return countRows(db, GROUPS, connectionId, where, params);
+export function countGroups(db: Db, connectionId: string, filter: FilterNode | null): number {
+  return countRows(db, GROUPS, connectionId, filter);
 }
 
 export function existingGroupIds(db: Db, connectionId: string, ids: string[]): Set<string> {
@@ -139,12 +141,16 @@ export function removeMembers(db: Db, groupSeq: number, named: string[]): string
   return ids.filter((id) => removed.has(id));
 }
 
-/** Removes every member (or those matching `where`, SQL over alias m). Returns the ids removed. */
-export function removeMembersWhere(db: Db, groupSeq: number, where = '1', params: unknown[] = []): string[] {
+/**
+ * Removes every member, or those `filter` matches (the inside of a PATCH path's `members[...]`,
+ * over one membership). Returns the ids removed.
+ */
+export function removeMembersMatching(db: Db, groupSeq: number, filter: FilterNode | null = null): string[] {
+  const where = filter ? compileMemberFilter(filter) : { sql: '1', params: [] };
   return db
-    .prepare(`DELETE FROM scim_group_members AS m WHERE m.group_seq = ? AND (${where}) RETURNING member_id`)
+    .prepare(`DELETE FROM scim_group_members AS m WHERE m.group_seq = ? AND (${where.sql}) RETURNING member_id`)
     .pluck()
-    .all(groupSeq, ...params) as string[];
+    .all(groupSeq, ...where.params) as string[];
 }
 
 /**

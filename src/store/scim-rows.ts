@@ -1,9 +1,13 @@
 /**
- * What scim_users and scim_groups share: the record shape, paged listing with a compiled
- * filter, counting, and checking which ids exist in a connection.
+ * What scim_users and scim_groups share: the record shape, paged listing by a filter tree,
+ * counting, and checking which ids exist in a connection.
  */
+import type { FilterNode } from '../scim/filter-ast.js';
 import type { StoredResource } from '../scim/normalize.js';
+import type { ResourceKind } from '../scim/schema-defs.js';
+import type { SortSpec } from '../scim/sort.js';
 import type { Db } from './db.js';
+import { compileFilter, compileSort } from './filter-sql.js';
 
 export interface ScimRecord {
   seq: number;
@@ -35,28 +39,36 @@ export const toRecord = (r: ScimRow): ScimRecord => ({
   lastModified: r.last_modified,
 });
 
-/** A compiled list request: WHERE and ORDER BY come from store/filter-sql.ts, never from clients. */
+/**
+ * A list request as the directory hands it over: the parsed filter and sort, never SQL. The
+ * store compiles them (store/filter-sql.ts) into parameterised SQL.
+ */
 export interface ListQuery {
-  where: string;
-  params: unknown[];
-  orderBy: string;
+  /** Null: every resource of the connection. */
+  filter: FilterNode | null;
+  sort: SortSpec;
   offset: number;
   limit: number;
 }
 
-/** The two tables, with the alias the filter compiler writes its SQL against. */
-export type ScimTable = { name: 'scim_users'; alias: 'u' } | { name: 'scim_groups'; alias: 'g' };
-export const USERS: ScimTable = { name: 'scim_users', alias: 'u' };
-export const GROUPS: ScimTable = { name: 'scim_groups', alias: 'g' };
+/** The two tables, with the resource kind they hold and the alias the filter compiler writes its SQL against. */
+export type ScimTable = { name: 'scim_users'; alias: 'u'; kind: 'User' } | { name: 'scim_groups'; alias: 'g'; kind: 'Group' };
+export const USERS: ScimTable = { name: 'scim_users', alias: 'u', kind: 'User' };
+export const GROUPS: ScimTable = { name: 'scim_groups', alias: 'g', kind: 'Group' };
+
+function where(kind: ResourceKind, connectionId: string, filter: FilterNode | null): { sql: string; params: unknown[] } {
+  return filter ? compileFilter(filter, kind, connectionId) : { sql: '1', params: [] };
+}
 
 export function listRows(db: Db, t: ScimTable, connectionId: string, q: ListQuery): ScimRecord[] {
   if (q.limit <= 0) return [];
+  const w = where(t.kind, connectionId, q.filter);
   const rows = db
     .prepare(
-      `SELECT ${t.alias}.* FROM ${t.name} ${t.alias} WHERE ${t.alias}.connection_id = ? AND (${q.where})
-       ORDER BY ${q.orderBy} LIMIT ? OFFSET ?`,
+      `SELECT ${t.alias}.* FROM ${t.name} ${t.alias} WHERE ${t.alias}.connection_id = ? AND (${w.sql})
+       ORDER BY ${compileSort(q.sort, t.kind)} LIMIT ? OFFSET ?`,
     )
-    .all(connectionId, ...q.params, q.limit, q.offset) as ScimRow[];
+    .all(connectionId, ...w.params, q.limit, q.offset) as ScimRow[];
   return rows.map(toRecord);
 }
 
@@ -70,11 +82,12 @@ export function totalOf(q: ListQuery, pageLength: number, count: () => number): 
   return last ? q.offset + pageLength : count();
 }
 
-export function countRows(db: Db, t: ScimTable, connectionId: string, where: string, params: unknown[]): number {
+export function countRows(db: Db, t: ScimTable, connectionId: string, filter: FilterNode | null): number {
+  const w = where(t.kind, connectionId, filter);
   return db
-    .prepare(`SELECT count(*) FROM ${t.name} ${t.alias} WHERE ${t.alias}.connection_id = ? AND (${where})`)
+    .prepare(`SELECT count(*) FROM ${t.name} ${t.alias} WHERE ${t.alias}.connection_id = ? AND (${w.sql})`)
     .pluck()
-    .get(connectionId, ...params) as number;
+    .get(connectionId, ...w.params) as number;
 }
 
 /**

@@ -10,6 +10,21 @@ export interface LogSummary {
   membersRemovedCount?: number;
   activation?: 'activated' | 'deactivated' | null;
   operations?: number;
+  /** An admin change's plain values (a new name, a role, a binding's scope): never a secret. */
+  change?: Record<string, string | number | boolean | null>;
+  /** The emails an admin invited. */
+  invited?: string[];
+  /** Refused authentications from the same address folded into this entry (see sync-log-buffer.ts). */
+  repeated?: number;
+}
+
+export type LogKind = 'scim' | 'admin';
+
+/** Who made an admin change: the key (id and name, never the secret) and how it came. */
+export interface LogActor {
+  keyId: string | null;
+  name: string | null;
+  via: 'api' | 'console' | 'cli';
 }
 
 export interface LogEntry {
@@ -32,10 +47,19 @@ export interface LogEntry {
   emailKey: string | null;
   groupKey: string | null;
   summary: LogSummary;
-}
-
-export interface LogRow extends Omit<LogEntry, 'userKey' | 'emailKey' | 'groupKey'> {
-  id: number;
+  /** Defaults to `scim`. */
+  kind?: LogKind;
+  /** On a refusal: what the client was told. */
+  detail?: string | null;
+  /** On a refusal of the admin API: its error code (`scim_managed_group`, `forbidden`, ...). */
+  errorCode?: string | null;
+  /** What the entry is about in words: a userName, displayName, group name, member email, key name. */
+  resourceName?: string | null;
+  actor?: LogActor | null;
+  /** The peer address of a request refused for authentication. */
+  clientIp?: string | null;
+  /** X-Forwarded-For as received: a claim, not a proof. */
+  forwardedFor?: string | null;
 }
 
 /**
@@ -81,19 +105,67 @@ export function noteEffect(entityType: string, entityId: string): void {
 }
 
 export function insertLog(db: Db, e: LogEntry, id: number | null = null): number {
+  const { actor, ...rest } = e;
   return Number(
     db
       .prepare(
         `INSERT INTO sync_log (id, at, organization_id, connection_id, source, request_id, method, path, resource_type, resource_id,
-           action, status, scim_type, outcome, duration_ms, user_agent, user_key, email_key, group_key, summary)
+           action, status, scim_type, outcome, duration_ms, user_agent, user_key, email_key, group_key, summary,
+           kind, detail, error_code, resource_name, actor_key_id, actor_name, actor_via, client_ip, forwarded_for)
          VALUES (@id, @at, @organizationId, @connectionId, @source, @requestId, @method, @path, @resourceType, @resourceId,
-           @action, @status, @scimType, @outcome, @durationMs, @userAgent, @userKey, @emailKey, @groupKey, @summary)`,
+           @action, @status, @scimType, @outcome, @durationMs, @userAgent, @userKey, @emailKey, @groupKey, @summary,
+           @kind, @detail, @errorCode, @resourceName, @actorKeyId, @actorName, @actorVia, @clientIp, @forwardedFor)`,
       )
-      .run({ ...e, id, summary: JSON.stringify(e.summary) }).lastInsertRowid,
+      .run({
+        ...rest,
+        id,
+        summary: JSON.stringify(e.summary),
+        kind: e.kind ?? 'scim',
+        detail: e.detail ?? null,
+        errorCode: e.errorCode ?? null,
+        resourceName: e.resourceName ?? null,
+        actorKeyId: actor?.keyId ?? null,
+        actorName: actor?.name ?? null,
+        actorVia: actor?.via ?? null,
+        clientIp: e.clientIp ?? null,
+        forwardedFor: e.forwardedFor ?? null,
+      }).lastInsertRowid,
+  );
+}
+
+/**
+ * What a SCIM resource is called (its userName or displayName), for the entry of a refused
+ * write that names it by id; null when the connection has no such resource.
+ */
+export function scimResourceName(db: Db, connectionId: string, type: 'User' | 'Group', id: string): string | null {
+  const sql =
+    type === 'User'
+      ? 'SELECT user_name FROM scim_users WHERE id = ? AND connection_id = ?'
+      : 'SELECT display_name FROM scim_groups WHERE id = ? AND connection_id = ?';
+  return (db.prepare(sql).pluck().get(id, connectionId) as string | undefined) ?? null;
+}
+
+/** A group's name or a member's email in the organization, for an admin entry; null when there is none. */
+export function accessResourceName(db: Db, organizationId: string, type: 'Group' | 'Member', id: string): string | null {
+  const sql =
+    type === 'Group'
+      ? 'SELECT name FROM org_groups WHERE id = ? AND organization_id = ?'
+      : 'SELECT email FROM org_members WHERE id = ? AND organization_id = ?';
+  return (db.prepare(sql).pluck().get(id, organizationId) as string | undefined) ?? null;
+}
+
+/** An admin key's name (never its hash), for the actor of an admin entry. */
+export function adminKeyName(db: Db, organizationId: string, keyId: string): string | null {
+  return (
+    (db.prepare('SELECT name FROM admin_keys WHERE id = ? AND organization_id = ?').pluck().get(keyId, organizationId) as
+      | string
+      | undefined) ?? null
   );
 }
 
 export interface LogFilters {
+  /** `scim` for IdP traffic, `admin` for admin changes; both when absent. */
+  kind?: LogKind;
   source?: string;
   connectionId?: string;
   resourceType?: string;
@@ -120,6 +192,7 @@ function where(organizationId: string, f: LogFilters): { sql: string; params: un
     clauses.push(sql);
     params.push(...values);
   };
+  if (f.kind) add('l.kind = ?', f.kind);
   if (f.source) add('l.source = ?', f.source);
   if (f.connectionId) add('l.connection_id = ?', f.connectionId);
   if (f.resourceType) add('l.resource_type = ?', f.resourceType);
@@ -137,13 +210,50 @@ function where(organizationId: string, f: LogFilters): { sql: string; params: un
 const COLUMNS = `l.id, l.at, l.organization_id AS organizationId, l.connection_id AS connectionId, l.source, l.request_id AS requestId,
   l.method, l.path, l.resource_type AS resourceType, l.resource_id AS resourceId, l.action, l.status, l.scim_type AS scimType,
   l.outcome, l.duration_ms AS durationMs, l.user_agent AS userAgent, l.summary,
+  l.kind, l.detail, l.error_code AS errorCode, l.resource_name AS resourceName,
+  l.actor_key_id AS actorKeyId, l.actor_name AS actorName, l.actor_via AS actorVia,
+  l.client_ip AS clientIp, l.forwarded_for AS forwardedFor,
   ${PENDING} AS pending`;
 
-type RawRow = Omit<LogRow, 'summary'> & { summary: string; pending: number };
+interface RawRow {
+  id: number;
+  at: string;
+  organizationId: string;
+  connectionId: string | null;
+  source: string | null;
+  requestId: string;
+  method: string;
+  path: string;
+  resourceType: string | null;
+  resourceId: string | null;
+  action: string;
+  status: number;
+  scimType: string | null;
+  outcome: 'success' | 'failed';
+  durationMs: number | null;
+  userAgent: string | null;
+  summary: string;
+  kind: LogKind;
+  detail: string | null;
+  errorCode: string | null;
+  resourceName: string | null;
+  actorKeyId: string | null;
+  actorName: string | null;
+  actorVia: LogActor['via'] | null;
+  clientIp: string | null;
+  forwardedFor: string | null;
+  pending: number;
+}
 
 const toRow = (r: RawRow) => {
-  const { pending, summary, ...rest } = r;
-  return { ...rest, summary: JSON.parse(summary) as LogSummary, downstream: pending ? ('pending' as const) : ('done' as const) };
+  const { pending, summary, actorKeyId, actorName, actorVia, ...rest } = r;
+  const actor: LogActor | null = actorVia ? { keyId: actorKeyId, name: actorName, via: actorVia } : null;
+  return {
+    ...rest,
+    actor,
+    summary: JSON.parse(summary) as LogSummary,
+    downstream: pending ? ('pending' as const) : ('done' as const),
+  };
 };
 
 export type LogView = ReturnType<typeof toRow>;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ScimError } from '../scim/errors.js';
+import type { FilterNode } from '../scim/filter-ast.js';
 import { fold } from '../scim/fold.js';
 import type { StoredResource } from '../scim/normalize.js';
 import type { Db } from './db.js';
@@ -109,8 +110,8 @@ export function listUsers(db: Db, connectionId: string, q: ListQuery): UserRecor
   return listRows(db, USERS, connectionId, q);
 }
 
-export function countUsers(db: Db, connectionId: string, where: string, params: unknown[]): number {
-  return countRows(db, USERS, connectionId, where, params);
+export function countUsers(db: Db, connectionId: string, filter: FilterNode | null): number {
+  return countRows(db, USERS, connectionId, filter);
 }
 
 /** The ids among `ids` that are users of the connection. */

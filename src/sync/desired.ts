@@ -6,7 +6,7 @@ import { fold } from '../scim/fold.js';
 import type { Db } from '../store/db.js';
 import * as groups from '../store/org-groups.repo.js';
 import * as members from '../store/org-members.repo.js';
-import type { DesiredBinding, DesiredGroup, DesiredMember } from '../targets/types.js';
+import type { DesiredBinding, DesiredGroup, DesiredMember } from './port.js';
 
 const toDesiredBinding = (b: groups.BindingRow): DesiredBinding => ({
   role: b.role,

@@ -13,10 +13,11 @@ import { reconcileStep, reconciling } from '../store/reconcile.repo.js';
 import * as sync from '../store/sync.repo.js';
 import type { SyncMark } from '../store/sync.repo.js';
 import { recordTargetFailure, recordTargetSuccess } from '../store/targets.repo.js';
-import { TargetError } from '../targets/errors.js';
-import { TargetHttp, type CallRecord } from '../targets/http.js';
-import type { DesiredMember, SyncIo, Target, TargetSecrets } from '../targets/types.js';
 import { desiredGroup, desiredMember } from './desired.js';
+import { TargetError, type DesiredMember, type ResolvedTarget, type SyncIo } from './port.js';
+
+/** Kept for the importers that name the resolved target from here; its home is ./port.ts. */
+export type { ResolvedTarget } from './port.js';
 
 /** How often the drift sweep runs, and how many entities it marks at most each time. */
 const DRIFT_SWEEP_EVERY_MS = 60_000;
@@ -30,14 +31,6 @@ const RECONCILE_BATCH = 500;
 const RECONCILE_MAX_OPEN = 1000;
 /** The longest a not-yet wait grows to between looks. */
 const NOT_YET_MAX_MS = 15 * 60_000;
-
-export interface ResolvedTarget {
-  target: Target;
-  /** Credentials the target keeps for itself in the bridge's database (LangWatch's SCIM token). */
-  secrets: TargetSecrets;
-  /** A client for one entity's sync; every call it makes is recorded against that entity. */
-  http(onCall: (call: CallRecord) => void): TargetHttp;
-}
 
 export interface WorkerOptions {
   db: Db;
@@ -221,7 +214,7 @@ export class SyncWorker {
   }
 
   /** The durable memory and recorded HTTP client one entity's sync uses. */
-  private io(resolved: ResolvedTarget, mark: SyncMark): SyncIo {
+  private io(resolved: ResolvedTarget, mark: SyncMark): SyncIo<unknown> {
     const db = this.db;
     const orgId = mark.organizationId;
     const logIds = JSON.parse(mark.logIds) as number[];

@@ -7,17 +7,8 @@
  * number`), never a TypeError deep in an adapter, and never an empty list read as "nobody".
  */
 import type { z } from 'zod';
+import type { CallRecord } from '../sync/port.js';
 import { TargetError } from './errors.js';
-
-export interface CallRecord {
-  method: string;
-  path: string;
-  status: number | null;
-  ok: boolean;
-  detail: string | null;
-  startedAt: string;
-  durationMs: number;
-}
 
 /** What an error body says, in the vendor family's own shape. */
 export interface ErrorReason {

@@ -4,11 +4,10 @@
  */
 import type { Db } from '../store/db.js';
 import { deleteTargetSecret, getTarget, getTargetSecret, setTargetSecret, type TargetRow } from '../store/targets.repo.js';
-import type { ResolvedTarget } from '../sync/worker.js';
 import { TargetHttp } from './http.js';
 import { LangSmithTarget, langSmithErrorReason } from './langsmith/index.js';
 import { LangWatchTarget, langWatchErrorReason } from './langwatch/index.js';
-import type { TargetSecrets } from './types.js';
+import type { ResolvedTarget, TargetSecrets } from './types.js';
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 

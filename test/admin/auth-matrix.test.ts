@@ -124,7 +124,7 @@ it('the table lists every route the admin app registers (the OpenAPI document is
 describe('callers that are refused, or limited, on every route', () => {
   let h: Harness;
   let ids: Ids;
-  const keys = { view: '', revoked: '', other: '' };
+  const keys = { view: '', revoked: '', other: '', otherId: '' };
 
   beforeAll(async () => {
     h = await createHarness();
@@ -134,8 +134,28 @@ describe('callers that are refused, or limited, on every route', () => {
     expect(revokeAdminKey(h.db, DEFAULT_ORGANIZATION_ID, revoked.id)).toBe(true);
     keys.revoked = revoked.key;
     ensureOrganization(h.db, 'other-org', 'Another organization');
-    keys.other = createAdminKey(h.db, 'other-org', 'other', ['organization:view', 'organization:manage']).key;
+    const other = createAdminKey(h.db, 'other-org', 'other', ['organization:view', 'organization:manage']);
+    keys.other = other.key;
+    keys.otherId = other.id;
   });
+
+  /**
+   * The other organization's sync log holds its own key's refused probes of this organization's
+   * ids (admin actions are audited): their path, resourceId and detail echo what that key sent,
+   * and are left out of the leak check. Everything else must be the other organization's own.
+   */
+  const withoutOwnEchoes = (route: string, text: string): string => {
+    if (!route.includes('/api/sync-logs')) return text;
+    const entries = route.endsWith('/export') ? text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : JSON.parse(text).data;
+    return JSON.stringify(
+      entries.map((e: { organizationId: string; actor: { keyId: string } | null }) => {
+        expect(e.organizationId).toBe('other-org');
+        if (e.actor?.keyId !== keys.otherId) return e;
+        const { path: _p, resourceId: _r, detail: _d, ...rest } = e as Record<string, unknown>;
+        return rest;
+      }),
+    );
+  };
   afterAll(() => h.close());
 
   for (const route of ROUTES) {
@@ -182,8 +202,9 @@ describe('callers that are refused, or limited, on every route', () => {
           expect(res.status, res.text).toBe(route.ok);
           // The log id is a small number that any text may contain: its isolation is the 404 above.
           const { log: _log, ...named } = ids;
+          const text = withoutOwnEchoes(route.route, res.text);
           for (const value of [...Object.values(named), 'matrix.admin@example.com', 'matrix.scim@example.com', 'Matrix"']) {
-            expect(res.text).not.toContain(value);
+            expect(text).not.toContain(value);
           }
         });
       }

@@ -1,16 +1,17 @@
 /**
  * The admin console (/admin): its session endpoints and cookie in process, then the real server
- * driven end to end by headless Chromium (Debian's chromium package through playwright-core),
- * with a screenshot of every page.
+ * driven end to end by headless Chromium (found by test/setup/chromium.ts: CHROMIUM_PATH, then
+ * Debian's package, then PATH; driven through playwright-core), with a screenshot of every page.
+ * Without a browser only the end-to-end part is skipped, saying so.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM } from '../setup/chromium.js';
+import { findChromium } from '../setup/chromium.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CONSOLE_HTML } from '../../src/console/assets/page.js';
-import { CONSOLE_JS } from '../../src/console/assets/script.js';
+import { bundleConsoleScript, consoleEntry } from '../../src/console/bundle.js';
 import { SessionStore, sessionStore } from '../../src/console/sessions.js';
 import { createAdminKey, revokeAdminKey } from '../../src/store/admin-keys.repo.js';
 import { createHarness, TEST_ADMIN_KEY, type Harness } from '../helpers/harness.js';
@@ -174,9 +175,30 @@ describe('console sessions (in process)', () => {
     expect(CONSOLE_HTML).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(CONSOLE_HTML).not.toMatch(/\sstyle=|\son[a-z]+=/i);
     expect(CONSOLE_HTML).not.toMatch(/https?:\/\//);
-    expect(CONSOLE_JS).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
-    expect(CONSOLE_JS).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/);
-    expect(CONSOLE_JS).not.toMatch(/localStorage|sessionStorage|document\.cookie/);
+    const script = (await h.request('GET', '/admin/console.js', { token: null })).text;
+    expect(script).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+    expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/);
+    expect(script).not.toMatch(/localStorage|sessionStorage|document\.cookie/);
+  });
+
+  it('serves the typed modules of src/console/client bundled into one self-contained script', async () => {
+    expect(consoleEntry()).toMatch(/src\/console\/client\/main\.ts$/);
+    const first = await h.request('GET', '/admin/console.js', { token: null });
+    const again = await h.request('GET', '/admin/console.js', { token: null });
+    expect(first.status).toBe(200);
+    expect(again.text, 'built once, then the same bytes').toBe(first.text);
+    // What the modules say is there, and nothing that only a bundler or Node understands is left.
+    expect(first.text).toContain('Sign in to scim-bridge');
+    expect(first.text).toContain('/api/deliveries');
+    expect(first.text).not.toMatch(/^\s*import\s|\bfrom\s+["']\.{0,2}\/|\brequire\(|node:|better-sqlite3|zod/m);
+    // TypeScript is gone: no type annotations or `import type` survive the bundle.
+    expect(first.text).not.toMatch(/import type|: HTMLElement\b|as HTMLButtonElement/);
+    // The values it takes from the server's code are the admin API's own constants.
+    expect(first.text).toMatch(/ORG_ROLES = \["ADMIN", "MEMBER", "EXTERNAL"\]/);
+  });
+
+  it('a bundle that cannot build rejects naming the cause (the route then answers a 500, the cause in the log)', async () => {
+    await expect(bundleConsoleScript('/nonexistent/console/main.ts')).rejects.toThrow(/nonexistent/);
   });
 });
 
@@ -202,14 +224,18 @@ const ADMIN_KEY = 'console-e2e-admin-key-0123456789abcdef';
 /** At least this many bytes: a blank or broken page compresses to far less. */
 const MIN_SCREENSHOT_BYTES = 12_000;
 
-describe('admin console end to end (headless Chromium)', () => {
+const BROWSER = findChromium();
+if (BROWSER.reason) console.log(`skipped: admin console end to end: ${BROWSER.reason}`);
+const E2E_TITLE = 'admin console end to end (headless Chromium)';
+
+describe.skipIf(BROWSER.path === undefined)(BROWSER.reason ? `${E2E_TITLE} — skipped: ${BROWSER.reason}` : E2E_TITLE, () => {
   let server: StartedServer;
   let context: BrowserContext;
   let page: Page;
   let userDataDir: string;
   let shotsDir: string;
   const problems: string[] = [];
-  const ids = { ana: '', bob: '', carla: '', engineering: '', finance: '', auditors: '' };
+  const ids = { ana: '', bob: '', carla: '', dan: '', engineering: '', finance: '', auditors: '' };
 
   const withOutput = (what: string) => `${what}\n--- server output ---\n${server.output()}`;
 
@@ -245,7 +271,6 @@ describe('admin console end to end (headless Chromium)', () => {
   });
 
   beforeAll(async () => {
-    // test/setup/chromium.ts (vitest globalSetup) installed Chromium before any test ran.
     // A LangWatch target nobody listens on: every change stays "retrying", so Deliveries has work to show.
     const deadPort = await freePort();
     server = await startServer({
@@ -260,6 +285,8 @@ describe('admin console end to end (headless Chromium)', () => {
     ids.ana = (await scim(okta, 'POST', '/Users', user('ana.lima@example.com', 'Ana', 'Lima'))).id!;
     ids.bob = (await scim(okta, 'POST', '/Users', user('bob.stone@example.com', 'Bob', 'Stone'))).id!;
     ids.carla = (await scim(azure, 'POST', '/Users', user('carla.diaz@example.com', 'Carla', 'Diaz'))).id!;
+    // Dan left: Okta deactivated him, which only Okta can undo.
+    ids.dan = (await scim(okta, 'POST', '/Users', { ...user('dan.ford@example.com', 'Dan', 'Ford'), active: false })).id!;
     // Ana is pushed by both IdPs (a move from Okta to Entra in progress).
     await scim(azure, 'POST', '/Users', user('ana.lima@example.com', 'Ana', 'Lima'));
     ids.engineering = (await scim(okta, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Engineering', members: [{ value: ids.bob }] })).id!;
@@ -278,7 +305,7 @@ describe('admin console end to end (headless Chromium)', () => {
     userDataDir = await mkdtemp(join(tmpdir(), 'scim-console-chromium-'));
     shotsDir = process.env.CONSOLE_SCREENSHOT_DIR ?? (await mkdtemp(join(tmpdir(), 'scim-console-shots-')));
     context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
+      executablePath: BROWSER.path,
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 860 },
@@ -291,7 +318,14 @@ describe('admin console end to end (headless Chromium)', () => {
       // A 401/404 a page expects (the session probe, a missing endpoint) is logged by Chromium as a resource error.
       if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) problems.push(`console error: ${msg.text()}`);
     });
-  }, 20 * 60_000);
+  }, 120_000);
+
+  // A failed step says what the page showed, which a timeout alone does not.
+  afterEach(async ({ task }) => {
+    if (task.result?.state !== 'fail' || !page) return;
+    const shown = await page.locator('main').innerText({ timeout: 2000 }).catch((err: Error) => `(unreadable: ${err.message})`);
+    console.log(`${task.name} failed at ${page.url()}; the page showed:\n${shown}\n--- page problems ---\n${problems.join('\n')}`);
+  });
 
   afterAll(async () => {
     await context?.close();
@@ -396,12 +430,21 @@ describe('admin console end to end (headless Chromium)', () => {
     const auditors = await row('Auditors').innerText();
     expect(auditors).toMatch(/manual\s+1\s+VIEWER on TEAM team-x/);
     expect(auditors).not.toContain('Locked');
+    expect(await row('Engineering').locator('a[data-pending]').innerText()).toMatch(/^delivery (pending|retrying)$/);
     await screenshot('04-groups');
 
     // a locked group: the explanation, and bindings still editable
     await page.getByRole('link', { name: 'Engineering', exact: true }).click();
     await heading('Engineering');
     expect(await page.getByTestId('lock-notice').innerText()).toMatch(/Managed by Okta.*bindings below stay editable/s);
+    // Its name and members are Okta's: no rename, no add or remove here, and the page says where instead.
+    expect(await page.getByLabel('Group name').count()).toBe(0);
+    expect(await page.getByLabel('Member email').count()).toBe(0);
+    expect(await page.getByRole('button', { name: /from Engineering$/ }).count()).toBe(0);
+    expect(await page.locator('main').innerText()).toContain('Members are assigned in Okta');
+    expect(await page.getByTestId('pending-notice').innerText()).toMatch(/This group is waiting on a delivery to the application/);
+    // The scope id is free text (no endpoint lists the application's teams), suggested from the ids bindings use.
+    expect(await page.locator('#scope-ids option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['team-x']);
     await page.getByLabel('Role', { exact: true }).selectOption('VIEWER');
     await page.getByLabel('Scope type').selectOption('PROJECT');
     await page.getByLabel('Scope id').fill('project-apollo');
@@ -416,7 +459,8 @@ describe('admin console end to end (headless Chromium)', () => {
     await heading('Members');
     const ana = page.locator('main tbody tr', { hasText: 'ana.lima@example.com' });
     const anaText = await ana.innerText();
-    expect(anaText).toMatch(/Ana Lima\s+ana\.lima@example\.com\s+MEMBER\s+active\s+/);
+    // The unreachable target leaves Ana waiting on a delivery, which her row says.
+    expect(anaText).toMatch(/Ana Lima\s+delivery (pending|retrying)\s+ana\.lima@example\.com\s+MEMBER\s+active\s+/);
     expect(anaText).toMatch(/\bokta\b/);
     expect(anaText).toMatch(/\bazure-ad\b/);
     await screenshot('06-members');
@@ -503,6 +547,200 @@ describe('admin console end to end (headless Chromium)', () => {
     expect(await context.cookies(server.baseUrl)).toEqual([]);
     const replay = await fetch(`${server.baseUrl}/api/groups`, { headers: { cookie: `${before.name}=${before.value}`, ...CONSOLE } });
     expect(replay.status).toBe(401);
+
+    expect(problems, problems.join('\n')).toEqual([]);
+  }, 180_000);
+
+  /** Every <time> in the page's tables sits on one line (a wrapped date reads as two values). */
+  async function timesOnOneLine(what: string): Promise<void> {
+    const lines = await page.locator('main td time').evaluateAll((els) => els.map((e) => e.getClientRects().length));
+    expect(lines.length, `${what}: times shown`).toBeGreaterThan(0);
+    expect(lines.every((n) => n === 1), `${what}: lines per time ${lines.join(',')}`).toBe(true);
+  }
+
+  /** The page drawn again after a change is all there (a row gone may only mean the redraw began). */
+  const settled = () => page.waitForFunction(() => !document.getElementById('main')?.hasAttribute('aria-busy'));
+
+  /** Nothing sticks out sideways: the page does not scroll horizontally. */
+  const pageOverflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+  it('edits a manual group and a member, shows what waits on a delivery, and pages the deliveries', async () => {
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page.goto(`${server.baseUrl}/admin#/groups`);
+    await heading('Sign in');
+    await page.getByLabel('Admin key').fill(ADMIN_KEY);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await heading('Groups');
+
+    // --- a manual group says what can be edited here, and does it: rename, add and remove members
+    await page.getByRole('link', { name: 'Auditors', exact: true }).click();
+    await heading('Auditors');
+    expect(await page.getByTestId('manual-notice').innerText()).toMatch(/No IdP owns it.*rename it, add and remove members.*role bindings/s);
+    await page.getByLabel('Group name').fill('Auditors EU');
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await heading('Auditors EU');
+    await page.locator('#announcer', { hasText: 'Renamed to Auditors EU.' }).waitFor();
+
+    // An email that is nobody's is refused in the form, without a call.
+    await page.getByLabel('Member email').fill('nobody@example.com');
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await page.locator('main form', { hasText: 'No member of the organization has the email nobody@example.com.' }).waitFor();
+    // The suggestions are the members not in the group yet.
+    const candidates = await page.locator('#member-candidates option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(candidates).toContain('ana.lima@example.com');
+    expect(candidates).not.toContain('carla.diaz@example.com');
+    await page.getByLabel('Member email').fill('Ana.Lima@example.com');
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await page.locator('main tbody tr', { hasText: 'ana.lima@example.com' }).waitFor();
+    await page.getByRole('button', { name: 'Remove Carla Diaz from Auditors EU' }).click();
+    await page.locator('main tbody tr', { hasText: 'carla.diaz@example.com' }).waitFor({ state: 'detached' });
+    await settled();
+    await page.locator('main tbody tr', { hasText: 'ana.lima@example.com' }).waitFor();
+    await timesOnOneLine('manual group');
+    await screenshot('11-manual-group');
+    const stored = (await admin('GET', `/api/groups/${ids.auditors}`)) as { name?: string; members?: { userId: string }[] };
+    expect(stored.name).toBe('Auditors EU');
+    expect(stored.members?.map((m) => m.userId)).toEqual([ids.ana]);
+
+    // --- a member page: role change, and the lock-out where the admin API allows it
+    await page.getByRole('link', { name: 'Members', exact: true }).click();
+    await heading('Members');
+    await page.getByRole('link', { name: 'Bob Stone' }).click();
+    await heading('Bob Stone');
+    const manage = page.getByTestId('member-manage');
+    expect(await manage.innerText()).toMatch(/name and email come from Okta; their organization role and a lock-out are decided here/);
+    await page.getByLabel('Organization role', { exact: true }).selectOption('ADMIN');
+    await page.getByRole('button', { name: 'Change role' }).click();
+    await page.locator('#announcer', { hasText: 'Bob Stone is now ADMIN.' }).waitFor();
+    await page.locator('dl.facts dd', { hasText: /^ADMIN$/ }).waitFor();
+    // Bob is now the only admin: the bridge refuses to lock him out, and the page says why.
+    await page.getByRole('button', { name: 'Disable Bob Stone' }).click();
+    await manage.locator('.error', { hasText: /last active admin.*cannot_disable_last_admin/ }).waitFor();
+    await screenshot('12-member-manage');
+
+    // Carla (Entra): disabled by an admin here, then enabled again.
+    await page.getByRole('link', { name: 'Members', exact: true }).click();
+    await heading('Members');
+    await page.getByRole('link', { name: 'Carla Diaz' }).click();
+    await heading('Carla Diaz');
+    await page.getByRole('button', { name: 'Disable Carla Diaz' }).click();
+    await page.locator('dl.facts dd', { hasText: 'disabled by an admin' }).waitFor();
+    expect(((await admin('GET', `/api/organization/members/${ids.carla}`)) as { status?: string }).status).toBe('disabled');
+    await page.getByRole('button', { name: 'Enable Carla Diaz' }).click();
+    await page.locator('dl.facts dd', { hasText: /^active/ }).waitFor();
+    expect(((await admin('GET', `/api/organization/members/${ids.carla}`)) as { status?: string }).status).toBe('active');
+
+    // Dan was deactivated by Okta: no Enable here, and the page says where to reactivate him.
+    await page.getByRole('link', { name: 'Members', exact: true }).click();
+    await heading('Members');
+    await page.getByRole('link', { name: 'Dan Ford' }).click();
+    await heading('Dan Ford');
+    expect(await page.getByTestId('idp-disabled').innerText()).toMatch(/Deactivated in Okta: reactivate them there/);
+    expect(await page.getByRole('button', { name: /^(Enable|Disable) Dan Ford$/ }).count()).toBe(0);
+    // Waiting on a delivery: said on the member's page too.
+    expect(await page.getByTestId('pending-notice').innerText()).toMatch(/Dan Ford is waiting on a delivery to the application/);
+    await screenshot('13-member-idp-disabled');
+
+    // --- deliveries: Drop beside every Retry, and dropping one
+    await page.getByRole('link', { name: 'Deliveries', exact: true }).click();
+    await heading('Deliveries');
+    const retries = await page.getByRole('button', { name: /^Retry / }).count();
+    expect(retries).toBeGreaterThan(0);
+    expect(await page.getByRole('button', { name: /^Drop / }).count()).toBe(retries);
+    const finance = page.locator(`main tr[data-entity="group:${ids.finance}"]`);
+    const dropped = page.waitForResponse((r) => r.url().endsWith(`/api/deliveries/group/${ids.finance}`) && r.request().method() === 'DELETE');
+    await finance.getByRole('button', { name: 'Drop group Finance' }).click();
+    expect((await dropped).status()).toBe(204);
+    await page.locator('#announcer', { hasText: 'Dropped: group Finance.' }).waitFor();
+    await finance.waitFor({ state: 'detached' });
+    await settled();
+
+    // The dropped group no longer shows as waiting; the others still do.
+    await page.getByRole('link', { name: 'Groups', exact: true }).click();
+    await heading('Groups');
+    const groupRow = (name: string) => page.locator('main tbody tr', { has: page.getByRole('link', { name, exact: true }) });
+    expect(await groupRow('Finance').locator('[data-pending]').count()).toBe(0);
+    expect(await groupRow('Engineering').locator('[data-pending]').count()).toBe(1);
+    await page.getByRole('link', { name: 'Deliveries', exact: true }).click();
+    await heading('Deliveries');
+
+    // Reconcile everything starts a pass, whose progress the page shows.
+    const reconcile = page.waitForResponse((r) => r.url().endsWith('/api/deliveries/reconcile'));
+    await page.getByRole('button', { name: 'Reconcile everything' }).click();
+    expect((await reconcile).status()).toBe(202);
+    await settled();
+    await page.locator('main dd[data-reconcile]').waitFor();
+
+    // The recent calls page 25 at a time and fit their box, however long a path or an error
+    // (60 calls more than the target made, one with a long path and detail, added to the answer).
+    await page.route('**/api/deliveries?*', async (route) => {
+      const res = await route.fetch();
+      const body = (await res.json()) as { recent: Record<string, unknown>[] };
+      const long = 'x'.repeat(180);
+      const extra = Array.from({ length: 60 }, (_, i) => ({
+        id: 100_000 + i,
+        organizationId: 'default',
+        entityType: 'member',
+        entityId: ids.bob,
+        label: 'bob.stone@example.com',
+        method: 'PATCH',
+        path: i === 0 ? `/api/scim/v2/Users/${long}` : `/api/scim/v2/Users/${ids.bob}`,
+        status: 503,
+        outcome: 'retry',
+        detail: i === 0 ? `upstream said: ${long} ${long}` : 'Service Unavailable',
+        startedAt: new Date(Date.UTC(2024, 4, 1, 12, 0, i)).toISOString(),
+        durationMs: 12,
+      }));
+      await route.fulfill({ response: res, json: { ...body, recent: [...extra, ...body.recent] } });
+    });
+    await page.getByRole('link', { name: 'Health', exact: true }).click();
+    await heading('Health');
+    await page.getByRole('link', { name: 'Deliveries', exact: true }).click();
+    await heading('Deliveries');
+    const calls = page.locator('[data-paged="recent calls"]');
+    const total = await calls.locator('tbody tr').count();
+    expect(total).toBe(25);
+    const status = calls.locator('.pager [aria-live]');
+    expect(await status.innerText()).toMatch(/^1–25 of (6\d|[7-9]\d|\d{3})$/);
+    const wrap = calls.locator('.table-wrap');
+    const fits = () => wrap.evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(await fits(), 'the recent calls fit their box at 1280 px').toBeLessThanOrEqual(1);
+    expect(await pageOverflow()).toBeLessThanOrEqual(0);
+    await timesOnOneLine('deliveries');
+    await screenshot('14-deliveries-paged');
+    await calls.getByRole('button', { name: 'Next page of recent calls' }).click();
+    expect(await status.innerText()).toMatch(/^26–50 of /);
+    expect(await calls.getByRole('button', { name: 'Previous page of recent calls' }).isEnabled()).toBe(true);
+    await calls.getByRole('button', { name: 'Previous page of recent calls' }).click();
+    expect(await status.innerText()).toMatch(/^1–25 of /);
+    // In a narrow window the table scrolls inside its box; the page itself never scrolls sideways.
+    await page.setViewportSize({ width: 720, height: 860 });
+    expect(await pageOverflow()).toBeLessThanOrEqual(0);
+    await timesOnOneLine('deliveries, narrow');
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await page.unroute('**/api/deliveries?*');
+
+    // --- the sync log tells admin changes apart from IdP traffic, with the key that made them
+    await page.goto(`${server.baseUrl}/admin#/log?kind=admin`);
+    await heading('Sync log');
+    await page.locator('main tbody tr').first().waitFor();
+    expect(await page.getByLabel('Made by').inputValue()).toBe('admin');
+    const adminRows = await page.locator('main tbody').innerText();
+    expect(adminRows).not.toMatch(/\bokta\b|\bazure-ad\b/);
+    const rename = page.locator('main tbody tr', { hasText: 'group.rename' });
+    expect(await rename.innerText()).toMatch(/admin\s.*via the console[\s\S]*Group Auditors EU[\s\S]*name: Auditors EU/);
+    // The refused lock-out of the last admin is there too, with what the admin was told.
+    await page.locator('main tbody tr', { hasText: 'member.update' }).filter({ hasText: 'failed' }).first().locator('a').first().click();
+    await heading(/^Admin: member\.update Member Bob Stone \(entry \d+\)$/);
+    expect(await page.getByTestId('entry-detail').innerText()).toMatch(/last active admin.*\(cannot_disable_last_admin\)/);
+    await screenshot('15-admin-log-entry');
+
+    // The sync log's time column does not wrap either.
+    await page.getByRole('link', { name: 'Sync log', exact: true }).click();
+    await heading('Sync log');
+    await page.locator('main tbody tr').first().waitFor();
+    const times = await page.locator('main tbody tr td:first-child').evaluateAll((tds) => tds.map((td) => td.getClientRects().length && (td.firstElementChild?.getClientRects().length ?? 0)));
+    expect(times.every((n) => n === 1), `lines per sync-log time: ${times.join(',')}`).toBe(true);
 
     expect(problems, problems.join('\n')).toEqual([]);
   }, 180_000);

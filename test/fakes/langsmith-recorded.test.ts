@@ -14,7 +14,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLangSmithFake, type RunningLangSmithFake } from '../../fakes/langsmith/server.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 let fake: RunningLangSmithFake;
@@ -100,7 +99,7 @@ interface Row {
   /** The salient fields of the answer (toMatchObject). */
   answer?: (x: Ctx) => unknown;
   /** What a read-back shows afterwards. */
-  then?: (x: Ctx, body: Json) => Promise<void>;
+  then?: (x: Ctx, body: Json) => void | Promise<void>;
 }
 
 const loc = (...l: (string | number)[]) => expect.arrayContaining([expect.objectContaining({ loc: l })]);
@@ -361,7 +360,7 @@ const ROWS: Row[] = [
     tenant: true,
     status: 200,
     answer: (x) => ({ tenant_id: x.ws, organization_id: x.orgId, ls_user_id: x.carl.lsUserId, user_id: x.carl.userId, role_id: x.role('workspace:Editor'), role_name: 'Editor' }),
-    then: async (x, body) => {
+    then: (x, body) => {
       // §B "Identity ids": the workspace identity is not the organization identity.
       expect(body.id).not.toBe(x.carl.orgIdentityId);
     },

@@ -10,7 +10,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLangSmithFake, type RunningLangSmithFake } from '../../fakes/langsmith/server.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 let fake: RunningLangSmithFake;

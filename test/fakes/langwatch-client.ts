@@ -7,7 +7,6 @@ import { startLangWatchFake, type RunningLangWatchFake } from '../../fakes/langw
 import type { SeededOrganization } from '../../fakes/langwatch/state.js';
 
 // Response bodies are whatever the server sent; the assertions are the type check here.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
 export interface Reply {

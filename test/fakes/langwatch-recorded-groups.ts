@@ -22,7 +22,7 @@ export const GROUPS_ROWS: Row[] = [
     source: `${GROUPS} › returns paginated results (TARGETS §A2: no totalPages)`,
     request: { method: 'GET', path: '/api/groups?page=1&limit=10', as: 'manage' },
     expect: { status: 200, body: { pagination: { page: 1, limit: 10, total: 0 } } },
-    after: async (_g, _v, reply) => expect(reply.body.pagination).not.toHaveProperty('totalPages'),
+    after: (_g, _v, reply) => expect(reply.body.pagination).not.toHaveProperty('totalPages'),
   },
   {
     source: `${GROUPS} › returns 401 without auth`,

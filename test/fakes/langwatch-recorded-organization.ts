@@ -83,7 +83,7 @@ export const ORGANIZATION_ROWS: Row[] = [
   },
   {
     source: `${MEMBERS} › refuses removing the last active admin, keeping someone who can sign in`,
-    given: async (g) => ({ id: g.org.admin.userId }),
+    given: (g) => ({ id: g.org.admin.userId }),
     request: { method: 'DELETE', path: (v) => `/api/organization/members/${v.id}`, as: 'manage' },
     expect: { status: 400, body: { code: 'cannot_remove_last_admin' } },
   },
@@ -121,7 +121,7 @@ export const ORGANIZATION_ROWS: Row[] = [
   },
   {
     source: 'docs/api-reference/members/overview.mdx › "The last active administrator cannot be disabled, demoted, or removed"',
-    given: async (g) => ({ id: g.org.admin.userId }),
+    given: (g) => ({ id: g.org.admin.userId }),
     request: { method: 'PATCH', path: (v) => `/api/organization/members/${v.id}`, as: 'manage', body: { role: 'MEMBER' } },
     expect: { status: 400, body: { code: 'cannot_demote_last_admin', error: 'Bad Request' } },
   },
@@ -146,12 +146,12 @@ export const ORGANIZATION_ROWS: Row[] = [
     given: async (g) => ({ email: (await g.invite('invitee-list@example.com')).email }),
     request: { method: 'GET', path: '/api/organization/invites', as: 'manage' },
     expect: { status: 200, body: { invites: [{ email: 'invitee-list@example.com', role: 'MEMBER', status: 'PENDING', inviteCode: expect.any(String) }] } },
-    after: async (_g, _v, reply) => expect(reply.body.invites[0].inviteUrl).toContain(reply.body.invites[0].inviteCode),
+    after: (_g, _v, reply) => expect(reply.body.invites[0].inviteUrl).toContain(reply.body.invites[0].inviteCode),
   },
   {
     // The source suite also expects emailNotSent false (its mailer is mocked); the stand-in has no email provider, so it is true.
     source: `${MEMBERS} › creates a batch with a custom-role team assignment and reports email delivery`,
-    given: async (g) => ({ team: within(g), role: g.org.customRoles[0]!.id }),
+    given: (g) => ({ team: within(g), role: g.org.customRoles[0]!.id }),
     request: {
       method: 'POST',
       path: '/api/organization/invites',
@@ -162,7 +162,7 @@ export const ORGANIZATION_ROWS: Row[] = [
   },
   {
     source: `${MEMBERS} › refuses an address that already belongs to a member and writes nothing`,
-    given: async (g) => ({ team: within(g), email: g.org.admin.email }),
+    given: (g) => ({ team: within(g), email: g.org.admin.email }),
     request: { method: 'POST', path: '/api/organization/invites', as: 'manage', bodyOf: (v) => inviteBody(v.email!, v.team!) },
     expect: { status: 409, bodyOf: (v) => ({ code: 'already_organization_member', meta: { email: v.email } }) },
     after: async (g) => expect((await g.state()).organizations[0].invites).toEqual([]),
@@ -208,7 +208,7 @@ export const ORGANIZATION_ROWS: Row[] = [
   },
   {
     source: 'docs/api-reference/invites/overview.mdx › "The acceptance link is part of the response"',
-    given: async (g) => ({ team: within(g) }),
+    given: (g) => ({ team: within(g) }),
     request: { method: 'POST', path: '/api/organization/invites', as: 'manage', bodyOf: (v) => inviteBody('link@example.com', v.team!) },
     expect: { status: 201, bodyOf: (v) => ({ invites: [{ inviteUrl: expect.stringContaining('/invite/accept?inviteCode='), teams: [{ teamId: v.team, role: 'MEMBER', customRoleId: null }] }] }) },
   },

@@ -159,7 +159,7 @@ export const SCIM_ROWS: Row[] = [
     given: async (g) => ({ lower: await g.member('alice@acme.com') }),
     request: { method: 'POST', path: '/api/scim/v2/Users', as: 'scim', body: user('Alice@Acme.com') },
     expect: { status: 201, body: { userName: 'Alice@Acme.com' } },
-    after: async (_g, v, reply) => expect(reply.body.id).not.toBe(v.lower),
+    after: (_g, v, reply) => expect(reply.body.id).not.toBe(v.lower),
   },
   {
     source: `${CASING} › when the operation deactivates a user deactivates the user`,
@@ -228,7 +228,7 @@ export const SCIM_ROWS: Row[] = [
   },
   {
     source: `${SERVICE} › deleteUser() (TARGETS §A1 trap 6: no guard, the last admin included)`,
-    given: async (g) => ({ id: g.org.admin.userId }),
+    given: (g) => ({ id: g.org.admin.userId }),
     request: { method: 'DELETE', path: (v) => `/api/scim/v2/Users/${v.id}`, as: 'scim' },
     expect: { status: 204 },
   },

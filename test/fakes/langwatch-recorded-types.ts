@@ -16,7 +16,7 @@ export interface Row {
   /** `<path in langwatch/langwatch> › <test name or doc section>`. */
   source: string;
   /** What the source test seeds first; returns the ids the request and the checks use. */
-  given?: (g: Given) => Promise<Vars | void>;
+  given?: (g: Given) => Vars | void | Promise<Vars | void>;
   request: {
     method: string;
     path: string | ((v: Vars) => string);
@@ -37,7 +37,7 @@ export interface Row {
     absent?: string[];
   };
   /** What the source test checks afterwards (state written or not, a follow-up read). */
-  after?: (g: Given, v: Vars, reply: Reply) => Promise<void>;
+  after?: (g: Given, v: Vars, reply: Reply) => void | Promise<void>;
 }
 
 export const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';

@@ -178,9 +178,9 @@ describe('faults, in each family’s words', () => {
   const setFaults = async (config: unknown) => {
     const r = await control(ctx, 'PUT', '/_fake/faults', config);
     expect(r.status, r.text).toBe(200);
-    return r.body.faults as Json;
+    return r.body.faults;
   };
-  const requests = async () => (await control(ctx, 'GET', '/_fake/requests')).body as Json;
+  const requests = async () => (await control(ctx, 'GET', '/_fake/requests')).body;
 
   it('adds latency to the API but never to the control API', async () => {
     await setFaults({ latency: { ms: 600 } });

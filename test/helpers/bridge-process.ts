@@ -30,3 +30,50 @@ export async function kill9(child: ChildProcess): Promise<void> {
   child.kill('SIGKILL');
   await exited;
 }
+
+export interface BridgeRun {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+}
+
+/**
+ * Runs `scim-bridge <args>` with exactly `env` (plus PATH), keeping what it writes, for tests of
+ * how it starts and fails. The caller stops it (SIGTERM, or kill9).
+ */
+export function runBridge(args: string[], env: Record<string, string>): BridgeRun {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (code, signal) => {
+      if (signal) err += `[ended by ${signal}]`;
+      resolve(code);
+    }),
+  );
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Resolves once `${baseUrl}/healthz` answers 200; fails if the process exits first. */
+export async function untilHealthy(run: BridgeRun, baseUrl: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (run.child.exitCode !== null) throw new Error(`the bridge exited with ${run.child.exitCode}: ${run.stderr()}`);
+    if (await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false)) return;
+    if (Date.now() > deadline) throw new Error(`the bridge was not healthy within ${timeoutMs} ms: ${run.stderr()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** SIGTERM, and the exit code. */
+export async function stopBridge(run: BridgeRun): Promise<number | null> {
+  if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGTERM');
+  return run.exited;
+}

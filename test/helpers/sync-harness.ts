@@ -20,15 +20,12 @@ export interface SyncHarness {
   h: Harness;
   worker: SyncWorker;
   fakeUrl: string | null;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   organization: any;
   /** Runs the worker until no mark is left (or only held/parked ones) and no reconciliation is under way. */
   settle(timeoutMs?: number): Promise<void>;
   /** The stand-in's full state (GET /_fake/state). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   state(): Promise<any>;
   /** Calls the stand-in's control API. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   control(method: string, path: string, body?: unknown): Promise<any>;
   /** Points the bridge at another target (a stand-in started now), as a restart with a new TARGET would. */
   switchTo(kind: Exclude<TargetKind, 'embedded'>, env?: HarnessEnv): Promise<void>;
@@ -52,7 +49,6 @@ function targetEnv(kind: TargetKind, fake: Fake | null): Record<string, string> 
 }
 
 /** Settings for the bridge, fixed or made from the stand-in's seeded organization (a team id, say). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type HarnessEnv = Record<string, string> | ((organization: any) => Record<string, string>);
 
 export async function createSyncHarness(

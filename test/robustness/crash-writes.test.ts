@@ -267,14 +267,14 @@ it(`SIGKILL during concurrent SCIM writes, ${ROUNDS} rounds: nothing acknowledge
         await new Promise((r) => setTimeout(r, 1000 * Math.max(1, Number(res.headers.get('retry-after')) || 1)));
         continue;
       }
-      return { status: res.status, body: (await res.json()) as any };
+      return { status: res.status, body: await res.json() };
     }
   };
   const scimUsers = new Map<string, { status: number; body: any }>();
   const scimGroups = new Map<string, { status: number; body: any }>();
   for (const [id, u] of users) scimUsers.set(id, await scimGet(u.conn, `/Users/${id}`));
   for (const [id, g] of groups) scimGroups.set(id, await scimGet(g.conn, `/Groups/${id}`));
-  const appState = ((await (await fetch(`${fake.url}/_fake/state`)).json()) as any).organizations[0];
+  const appState = (await (await fetch(`${fake.url}/_fake/state`)).json()).organizations[0];
 
   await stopBridge();
 

@@ -39,7 +39,7 @@ const figures = { inputs: 0, refused: 0, accepted: 0, serverErrors: 0 };
 function fingerprint(): string {
   const hash = createHash('sha256');
   for (const table of FINGERPRINT_TABLES) {
-    const rows = (h.db.prepare(`SELECT * FROM ${table}`).all() as unknown[]).map((r) => JSON.stringify(r)).sort();
+    const rows = h.db.prepare(`SELECT * FROM ${table}`).all().map((r) => JSON.stringify(r)).sort();
     hash.update(`${table}:${rows.length}\n`);
     for (const row of rows) hash.update(row + '\n');
   }
@@ -283,11 +283,11 @@ describe('hostile input gets a 4xx SCIM Error, never a 500, a hang or a changed 
       fc.record({ kind: fc.constant('other' as const), value: headerValue }),
     );
     const request = fc.oneof(
-      resourcePath.map((path) => ({ method: 'PATCH', path, body: { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'displayName', value: 'Changed' }] } as unknown })),
-      resourcePath.map((path) => ({ method: 'DELETE', path, body: undefined as unknown })),
-      someUser.map((id) => ({ method: 'PUT', path: `/scim/v2/Users/${id}`, body: { schemas: [USER_SCHEMA], userName: 'changed@example.com' } as unknown })),
-      fc.constant({ method: 'POST', path: '/scim/v2/Users', body: { schemas: [USER_SCHEMA], userName: 'fresh@example.com' } as unknown }),
-      fc.constant({ method: 'GET', path: '/scim/v2/Users', body: undefined as unknown }),
+      resourcePath.map((path) => ({ method: 'PATCH', path, body: { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'displayName', value: 'Changed' }] } })),
+      resourcePath.map((path) => ({ method: 'DELETE', path, body: undefined })),
+      someUser.map((id) => ({ method: 'PUT', path: `/scim/v2/Users/${id}`, body: { schemas: [USER_SCHEMA], userName: 'changed@example.com' } })),
+      fc.constant({ method: 'POST', path: '/scim/v2/Users', body: { schemas: [USER_SCHEMA], userName: 'fresh@example.com' } }),
+      fc.constant({ method: 'GET', path: '/scim/v2/Users', body: undefined }),
     );
     await fc.assert(
       fc.asyncProperty(headerCase, request, async ({ kind, value }, req) => {

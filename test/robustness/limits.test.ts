@@ -215,7 +215,7 @@ describe('slow clients on the real server', () => {
     expect((await declared.json()).status).toBe('413');
     // A ReadableStream body goes out chunked, with no Content-Length to judge by.
     const chunks = [huge.slice(0, 1 << 20), huge.slice(1 << 20)];
-    const stream = new ReadableStream({ pull: (ctl) => (chunks.length ? ctl.enqueue(new TextEncoder().encode(chunks.shift()!)) : ctl.close()) });
+    const stream = new ReadableStream({ pull: (ctl) => (chunks.length ? ctl.enqueue(new TextEncoder().encode(chunks.shift())) : ctl.close()) });
     const chunked = await fetch(`${server.baseUrl}/scim/v2/Users`, { method: 'POST', headers, body: stream, duplex: 'half' } as RequestInit);
     expect(chunked.status).toBe(413);
     // A chunked body under the limit is read as usual.

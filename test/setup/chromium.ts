@@ -1,21 +1,44 @@
 /**
- * vitest globalSetup: the console tests drive Debian's Chromium, which a fresh machine (CI) does
- * not have. It is installed here, once, before any test runs, and outside the hooks' timeouts
- * (an apt install can take minutes). Needs root and apt, as on this project's machines.
+ * The Chromium the console tests drive, found the way Playwright users expect: CHROMIUM_PATH
+ * when set (used as given, so a wrong path fails loudly at launch), else /usr/bin/chromium
+ * (Debian's package, which .ci/run installs), else google-chrome, chromium-browser or chromium on
+ * PATH. Tests never install one: without a browser only the end-to-end console tests are
+ * skipped, with `reason` saying how to point them at one.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export type Browser = { path: string; reason?: undefined } | { path?: undefined; reason: string };
 
-export default function setup(): void {
-  if (existsSync(CHROMIUM)) return;
-  const apt = { stdio: 'inherit' as const, timeout: 15 * 60_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
+const DEBIAN = '/usr/bin/chromium';
+const ON_PATH = ['google-chrome', 'chromium-browser', 'chromium'];
+
+function isExecutable(path: string): boolean {
   try {
-    execFileSync('apt-get', ['update'], apt);
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], apt);
-  } catch (err) {
-    throw new Error(`${CHROMIUM} is missing and apt-get install -y chromium failed (run it as root): ${(err as Error).message}`);
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
-  if (!existsSync(CHROMIUM)) throw new Error(`apt-get installed chromium, but ${CHROMIUM} is still missing`);
+}
+
+export interface FindOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Debian's fixed path; a parameter only so tests can take it away. */
+  debian?: string;
+}
+
+export function findChromium({ env = process.env, debian = DEBIAN }: FindOptions = {}): Browser {
+  if (env.CHROMIUM_PATH) return { path: env.CHROMIUM_PATH };
+  if (isExecutable(debian)) return { path: debian };
+  const dirs = (env.PATH ?? '').split(delimiter).filter(Boolean);
+  for (const name of ON_PATH) {
+    for (const dir of dirs) {
+      const path = join(dir, name);
+      if (isExecutable(path)) return { path };
+    }
+  }
+  return {
+    reason: `no Chromium found (${debian}, or ${ON_PATH.join(', ')} on PATH): install one or set CHROMIUM_PATH to a Chromium or Chrome executable`,
+  };
 }

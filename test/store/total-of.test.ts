@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { totalOf, type ListQuery } from '../../src/store/scim-rows.js';
 
-const query = (offset: number, limit: number): ListQuery => ({ where: '1', params: [], orderBy: 'seq', offset, limit });
+const query = (offset: number, limit: number): ListQuery => ({ filter: null, sort: { by: null, descending: false }, offset, limit });
 
 /** The total, and whether it took a count query. */
 function total(offset: number, limit: number, pageLength: number, counted = 1234) {

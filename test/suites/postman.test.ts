@@ -1,19 +1,19 @@
 /**
- * Microsoft's SCIMReferenceCode Postman collection ("SCIM Tests", MIT, copied unchanged into
- * ../shared/scim-suites/azuread-scimreferencecode), run with newman against a really started,
- * empty server on the azure-ad connection. Every skip or adaptation lives in ./postman-skips.ts
- * with its reason; everything else must pass as written.
+ * Microsoft's SCIMReferenceCode Postman collection ("SCIM Tests", MIT, an unchanged copy found
+ * by ./location.ts), run with newman against a really started, empty server on the azure-ad
+ * connection. Every skip or adaptation lives in ./postman-skips.ts with its reason; everything
+ * else must pass as written. Without the collection the whole file is skipped, saying why.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 // @ts-expect-error -- newman ships no type declarations; the few fields we read are typed below.
 import newman from 'newman';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type StartedServer } from '../helpers/server.js';
+import { locateSuite } from './location.js';
 import { applyAdaptations, requestLabel, type AppliedAdaptations, type FlatRequest } from './postman-skips.js';
 
-const SUITES_DIR = process.env.SCIM_SUITES_DIR ?? fileURLToPath(new URL('../../../shared/scim-suites/', import.meta.url));
-const COLLECTION_PATH = `${SUITES_DIR.replace(/\/?$/, '/')}azuread-scimreferencecode/PostmanCollection.json`;
+const COLLECTION = locateSuite('azuread-scimreferencecode/PostmanCollection.json');
+if (COLLECTION.skip) console.log(`skipped: ${COLLECTION.skip}`);
 
 interface NewmanError {
   name?: string;
@@ -43,13 +43,6 @@ function runNewman(options: Record<string, unknown>): Promise<NewmanSummary> {
   });
 }
 
-function loadCollection(): unknown {
-  if (!existsSync(COLLECTION_PATH)) {
-    throw new Error(`Postman collection not found at ${COLLECTION_PATH}; clone the shared suites beside the repository`);
-  }
-  return JSON.parse(readFileSync(COLLECTION_PATH, 'utf8'));
-}
-
 const BODY_LIMIT = 1_500;
 
 function responseText(e: NewmanExecution): string {
@@ -75,8 +68,14 @@ function describeExecution(e: NewmanExecution): string {
   return `${method} ${url} → ${status}\n    response: ${responseText(e) || '(empty)'}`;
 }
 
-describe('Microsoft SCIMReferenceCode Postman collection (newman) against the real server', () => {
-  const adapted: AppliedAdaptations = applyAdaptations(loadCollection());
+const TITLE = 'Microsoft SCIMReferenceCode Postman collection (newman) against the real server';
+
+describe.skipIf(COLLECTION.path === undefined)(COLLECTION.skip ? `${TITLE} — skipped: ${COLLECTION.skip}` : TITLE, () => {
+  if (COLLECTION.path === undefined) {
+    it.skip('runs the collection', () => {}); // counted as skipped, under the reason above
+    return;
+  }
+  const adapted: AppliedAdaptations = applyAdaptations(JSON.parse(readFileSync(COLLECTION.path, 'utf8')));
   let server: StartedServer;
   let summary: NewmanSummary | undefined;
   const byItem = new Map<string, NewmanExecution[]>();

@@ -122,7 +122,7 @@ it(`${ROUNDS} kills during delivery lose nothing and duplicate nothing`, async (
     await new Promise((r) => setTimeout(r, 100));
   }
 
-  const org = ((await (await fetch(`${fake.url}/_fake/state`)).json()) as any).organizations[0];
+  const org = (await (await fetch(`${fake.url}/_fake/state`)).json()).organizations[0];
   const emails = org.members.map((m: any) => m.email).filter((e: string) => e !== fake.organization.admin.email);
   expect(emails.sort()).toEqual([...expectedMembers].sort());
   expect(org.invites).toEqual([]);

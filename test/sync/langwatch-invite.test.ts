@@ -78,7 +78,7 @@ describe('LangWatch invite mode: people', () => {
     await refusal(direct.member(people[7]!));
     let hide = true;
     const proxy = await startProxy(lw.fake.url, {
-      answer: (m, path, _s, body) => (m === 'GET' && path === '/api/organization/invites' && hide ? { invites: [] } : undefined),
+      answer: (m, path) => (m === 'GET' && path === '/api/organization/invites' && hide ? { invites: [] } : undefined),
     });
     proxies.push(proxy);
     const b = new MemoryBridge(proxy.url, lw.org.apiKey, new LangWatchTarget(settings(inviteMode())));

@@ -4,10 +4,12 @@
  * drift notes): each trap is then one precise call sequence, without the worker's scheduling.
  * End-to-end tests use test/helpers/sync-harness.ts instead.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startLangWatchFake, type RunningLangWatchFake } from '../../fakes/langwatch/server.js';
 import type { SeededOrganization } from '../../fakes/langwatch/model.js';
 import { TargetError } from '../../src/targets/errors.js';
-import { TargetHttp, type CallRecord } from '../../src/targets/http.js';
+import type { CallRecord } from '../../src/sync/port.js';
+import { TargetHttp } from '../../src/targets/http.js';
 import { LangWatchTarget, langWatchErrorReason, type LangWatchSettings } from '../../src/targets/langwatch/index.js';
 import type { DesiredBinding, DesiredGroup, DesiredMember, SyncIo } from '../../src/targets/types.js';
 
@@ -195,7 +197,7 @@ export async function startProxy(
 ): Promise<Proxy> {
   const { createServer } = await import('node:http');
   const proxy: Proxy = { url: '', seen: [], upstream, close: async () => {} };
-  const server = createServer(async (req, res) => {
+  const relay = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const url = new URL(req.url ?? '/', proxy.upstream);
@@ -226,7 +228,9 @@ export async function startProxy(
     } catch {
       res.destroy();
     }
-  });
+  };
+  // A request that fails before it reaches the upstream is cut, as a broken proxy would cut it.
+  const server = createServer((req, res) => void relay(req, res).catch(() => res.destroy()));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -2,7 +2,8 @@ import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { TargetError } from '../../src/targets/errors.js';
-import { TargetHttp, describeIssue, parseRetryAfter, type CallRecord } from '../../src/targets/http.js';
+import type { CallRecord } from '../../src/sync/port.js';
+import { TargetHttp, describeIssue, parseRetryAfter } from '../../src/targets/http.js';
 
 const KEY = 'sk-lw-secret-key-0123456789';
 let url = '';

@@ -13,7 +13,6 @@ import { TargetHttp } from '../../src/targets/http.js';
 import { LangSmithTarget, langSmithErrorReason, type LangSmithSettings } from '../../src/targets/langsmith/index.js';
 import type { DesiredBinding, DesiredGroupRef, DesiredMember, SyncIo } from '../../src/targets/types.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
 let current: RunningLangSmithFake | undefined;
@@ -113,7 +112,8 @@ export async function orgState(): Promise<Json> {
   return body.organizations[0];
 }
 
-export async function memberOf(email: string): Promise<Json | undefined> {
+/** The stand-in's record of the person, or undefined when it has none. */
+export async function memberOf(email: string): Promise<Json> {
   return (await orgState()).members.find((m: Json) => m.email === email);
 }
 

@@ -6,6 +6,7 @@ import { compareCodePoints, matchesFilter } from '../../src/scim/filter-eval.js'
 import { parseFilter } from '../../src/scim/filter.js';
 import { fold } from '../../src/scim/fold.js';
 import { ENTERPRISE_SCHEMA as ENT, type ResourceKind } from '../../src/scim/schema-defs.js';
+import { parseSort } from '../../src/scim/sort.js';
 import { compileFilter, compileSort, registerSqlFunctions } from '../../src/store/filter-sql.js';
 import migration from '../../src/store/migrations/0001-initial.js';
 
@@ -659,9 +660,11 @@ describe('compileFilter: index use (EXPLAIN QUERY PLAN)', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-describe('compileSort', () => {
+describe('sorting: parseSort read by compileSort', () => {
+  const sortSql = (sortBy: string | undefined, sortOrder: string | undefined, kind: ResourceKind) =>
+    compileSort(parseSort(sortBy, sortOrder, kind), kind);
   function order(kind: ResourceKind, sortBy?: string, sortOrder?: string, conn = 'c1'): string[] {
-    const by = compileSort(sortBy, sortOrder, kind);
+    const by = sortSql(sortBy, sortOrder, kind);
     const table = kind === 'User' ? 'scim_users u' : 'scim_groups g';
     const a = kind === 'User' ? 'u' : 'g';
     return db.prepare(`SELECT ${a}.id FROM ${table} WHERE ${a}.connection_id = ? ORDER BY ${by}`).pluck().all(conn) as string[];
@@ -688,8 +691,8 @@ describe('compileSort', () => {
   const str = (v: unknown) => (typeof v === 'string' ? fold(v) : undefined);
 
   it('defaults to insertion order', () => {
-    expect(compileSort(undefined, undefined, 'User')).toBe('u.seq ASC');
-    expect(compileSort(undefined, 'descending', 'Group')).toBe('g.seq ASC');
+    expect(sortSql(undefined, undefined, 'User')).toBe('u.seq ASC');
+    expect(sortSql(undefined, 'descending', 'Group')).toBe('g.seq ASC');
     expect(order('User')).toEqual(insertionOrder);
   });
 
@@ -743,7 +746,7 @@ describe('compileSort', () => {
 
   it('keeps the default order for a sortBy with no data (unknown or not sortable)', () => {
     for (const sortBy of ['noSuchAttribute', 'password', 'groups', 'name', 'meta.resourceType', 'meta.location', 'urn:x:y']) {
-      expect(compileSort(sortBy, 'descending', 'User')).toBe('u.seq ASC');
+      expect(sortSql(sortBy, 'descending', 'User')).toBe('u.seq ASC');
     }
     expect(order('User', 'noSuchAttribute', 'descending')).toEqual(insertionOrder);
   });
@@ -751,7 +754,7 @@ describe('compileSort', () => {
   it('refuses a sortOrder other than ascending/descending', () => {
     for (const bad of ['asc', 'DESC', 'up', 'ascending;']) {
       try {
-        compileSort('userName', bad, 'User');
+        sortSql('userName', bad, 'User');
         throw new Error('expected a ScimError');
       } catch (err) {
         expect(err).toBeInstanceOf(ScimError);
@@ -759,7 +762,7 @@ describe('compileSort', () => {
         expect((err as ScimError).scimType).toBe('invalidValue');
       }
     }
-    expect(() => compileSort(undefined, 'sideways', 'User')).toThrow(ScimError);
+    expect(() => sortSql(undefined, 'sideways', 'User')).toThrow(ScimError);
   });
 });
 

@@ -4,10 +4,12 @@ import type { AdminContext } from '../../directory/access/types.js';
 import { consoleSession } from '../../console/sessions.js';
 import { authenticateAdminKey, type AdminScope } from '../../store/admin-keys.repo.js';
 import type { AppEnv } from '../env.js';
+import { recordRefusedAuthentication } from '../refused-auth.js';
 
 /**
  * Resolves `Authorization: Bearer <admin key>` (or a console session) to the organization and scopes of a live key.
- * A missing, unknown or revoked key is 401; every later step sees only that organization.
+ * A missing, unknown or revoked key is 401, logged within bounds (src/api/refused-auth.ts); every later step sees
+ * only that organization.
  */
 export const adminAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
@@ -18,9 +20,14 @@ export const adminAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
     await next();
     return;
   }
-  if (!match) throw new AccessError('unauthorized', 'An admin key is required: send Authorization: Bearer <key>.');
-  const key = authenticateAdminKey(c.get('deps').db, match[1]!);
-  if (!key) throw new AccessError('unauthorized', 'The admin key is not valid: it is unknown or has been revoked.');
+  const key = match ? authenticateAdminKey(c.get('deps').db, match[1]!) : null;
+  if (!key) {
+    const refusal = match
+      ? new AccessError('unauthorized', 'The admin key is not valid: it is unknown or has been revoked.')
+      : new AccessError('unauthorized', 'An admin key is required: send Authorization: Bearer <key>.');
+    recordRefusedAuthentication(c, 'admin', refusal.message);
+    throw refusal;
+  }
   c.set('admin', { organizationId: key.organizationId, scopes: key.scopes, keyId: key.keyId });
   await next();
 };

@@ -5,6 +5,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import * as deliveries from '../../directory/deliveries.service.js';
 import type { AppEnv } from '../env.js';
+import { audited } from './audit.js';
 import { adminContext, requireScope } from './auth.js';
 import { errorResponses, json, pathParam } from './schemas.js';
 import { adminApp } from './validation.js';
@@ -133,21 +134,23 @@ const drop = createRoute({
 export function deliveriesRoutes(): OpenAPIHono<AppEnv> {
   const app = adminApp();
   app.openapi(list, (c) => c.json(deliveries.listDeliveries(adminContext(c), c.req.valid('query')), 200));
-  app.openapi(approveAll, (c) => c.json(deliveries.approveHeldRemovals(adminContext(c)), 200));
-  app.openapi(reconcile, (c) => c.json(deliveries.reconcileAll(adminContext(c)), 202));
+  app.openapi(approveAll, (c) =>
+    c.json(audited(c, 200, () => deliveries.approveHeldRemovals(adminContext(c)), (r) => ({ summary: { change: { approved: r.approved } } })), 200),
+  );
+  app.openapi(reconcile, (c) => c.json(audited(c, 202, () => deliveries.reconcileAll(adminContext(c))), 202));
   app.openapi(retry, (c) => {
     const { entityType, entityId } = c.req.valid('param');
-    deliveries.retryDelivery(adminContext(c), entityType, entityId);
+    audited(c, 204, () => deliveries.retryDelivery(adminContext(c), entityType, entityId));
     return c.body(null, 204);
   });
   app.openapi(approve, (c) => {
     const { entityType, entityId } = c.req.valid('param');
-    deliveries.retryDelivery(adminContext(c), entityType, entityId, true);
+    audited(c, 204, () => deliveries.retryDelivery(adminContext(c), entityType, entityId, true));
     return c.body(null, 204);
   });
   app.openapi(drop, (c) => {
     const { entityType, entityId } = c.req.valid('param');
-    deliveries.dropDelivery(adminContext(c), entityType, entityId);
+    audited(c, 204, () => deliveries.dropDelivery(adminContext(c), entityType, entityId));
     return c.body(null, 204);
   });
   return app;

@@ -4,7 +4,9 @@
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import * as groups from '../../directory/access/groups.service.js';
+import { membersSummary } from '../../directory/sync-log.js';
 import type { AppEnv } from '../env.js';
+import { audited } from './audit.js';
 import { adminContext, requireScope } from './auth.js';
 import { BindingInputSchema, BindingSchema, Id, bodyOf, errorResponses, json, pathParam } from './schemas.js';
 import { adminApp, requireJson } from './validation.js';
@@ -203,30 +205,57 @@ const removeBinding = createRoute({
 export function groupsRoutes(): OpenAPIHono<AppEnv> {
   const app = adminApp();
   app.openapi(listGroups, (c) => c.json(groups.listGroups(adminContext(c), c.req.valid('query')), 200));
-  app.openapi(createGroup, (c) => c.json(groups.createGroup(adminContext(c), c.req.valid('json')), 201));
+  app.openapi(createGroup, (c) => {
+    const input = c.req.valid('json');
+    const created = audited(c, 201, () => groups.createGroup(adminContext(c), input), (g) => ({
+      resourceId: g.id,
+      resourceName: g.name,
+      summary: { ...membersSummary([...new Set(input.memberIds ?? [])], []), change: { bindings: input.bindings?.length ?? 0 } },
+    }));
+    return c.json(created, 201);
+  });
   app.openapi(getGroup, (c) => c.json(groups.getGroup(adminContext(c), c.req.valid('param').id), 200));
-  app.openapi(renameGroup, (c) =>
-    c.json(groups.renameGroup(adminContext(c), c.req.valid('param').id, c.req.valid('json').name), 200),
-  );
+  app.openapi(renameGroup, (c) => {
+    const { name } = c.req.valid('json');
+    return c.json(audited(c, 200, () => groups.renameGroup(adminContext(c), c.req.valid('param').id, name), () => ({ summary: { change: { name } } })), 200);
+  });
   app.openapi(deleteGroup, (c) => {
-    groups.deleteGroup(adminContext(c), c.req.valid('param').id);
+    audited(c, 204, () => groups.deleteGroup(adminContext(c), c.req.valid('param').id));
     return c.body(null, 204);
   });
   app.openapi(listMembers, (c) => c.json({ data: groups.listGroupMembers(adminContext(c), c.req.valid('param').id) }, 200));
-  app.openapi(addMember, (c) =>
-    c.json(groups.addGroupMember(adminContext(c), c.req.valid('param').id, c.req.valid('json').userId), 201),
-  );
+  app.openapi(addMember, (c) => {
+    const { userId } = c.req.valid('json');
+    const member = audited(c, 201, () => groups.addGroupMember(adminContext(c), c.req.valid('param').id, userId), () => ({
+      summary: membersSummary([userId], []),
+    }));
+    return c.json(member, 201);
+  });
   app.openapi(removeMember, (c) => {
     const { id, userId } = c.req.valid('param');
-    groups.removeGroupMember(adminContext(c), id, userId);
+    audited(c, 204, () => groups.removeGroupMember(adminContext(c), id, userId), () => ({ summary: membersSummary([], [userId]) }));
     return c.body(null, 204);
   });
   app.openapi(listBindings, (c) => c.json({ data: groups.listBindings(adminContext(c), c.req.valid('param').id) }, 200));
-  app.openapi(addBinding, (c) => c.json(groups.addBinding(adminContext(c), c.req.valid('param').id, c.req.valid('json')), 201));
+  app.openapi(addBinding, (c) => {
+    const binding = audited(c, 201, () => groups.addBinding(adminContext(c), c.req.valid('param').id, c.req.valid('json')), (b) => ({
+      summary: { change: bindingChange(b) },
+    }));
+    return c.json(binding, 201);
+  });
   app.openapi(removeBinding, (c) => {
     const { id, bindingId } = c.req.valid('param');
-    groups.removeBinding(adminContext(c), id, bindingId);
+    audited(c, 204, () => groups.removeBinding(adminContext(c), id, bindingId), () => ({ summary: { change: { bindingId } } }));
     return c.body(null, 204);
   });
   return app;
 }
+
+/** A binding as the log shows it: its id, role and scope. */
+const bindingChange = (b: { id: string; role: string; customRoleId: string | null; scopeType: string; scopeId: string }) => ({
+  bindingId: b.id,
+  role: b.role,
+  customRoleId: b.customRoleId,
+  scopeType: b.scopeType,
+  scopeId: b.scopeId,
+});

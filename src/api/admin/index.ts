@@ -6,6 +6,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../env.js';
+import { adminAudit } from './audit.js';
 import { adminAuth } from './auth.js';
 import { connectionsRoutes } from './connections.routes.js';
 import { deliveriesRoutes } from './deliveries.routes.js';
@@ -57,6 +58,8 @@ export function adminRoutes(): OpenAPIHono<AppEnv> {
   });
 
   app.use('/api/*', adminAuth);
+  // Before the body limit and the routes' own checks, so that their refusals are audited too.
+  app.use('/api/*', adminAudit);
   app.use(
     '/api/*',
     bodyLimit({

@@ -5,6 +5,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import * as members from '../../directory/access/members.service.js';
 import type { AppEnv } from '../env.js';
+import { audited } from './audit.js';
 import { adminContext, requireScope } from './auth.js';
 import { OrgRoleSchema, TeamGrantInputSchema, TeamGrantSchema, bodyOf, errorResponses, json } from './schemas.js';
 import { adminApp, requireJson } from './validation.js';
@@ -66,6 +67,15 @@ const createInvites = createRoute({
 
 export function invitesRoutes(): OpenAPIHono<AppEnv> {
   const app = adminApp();
-  app.openapi(createInvites, (c) => c.json(members.createInvites(adminContext(c), c.req.valid('json').invites), 201));
+  app.openapi(createInvites, (c) => {
+    const { invites } = c.req.valid('json');
+    // The log names who was invited and with which role; never the invite codes.
+    const created = audited(c, 201, () => members.createInvites(adminContext(c), invites), (r) => ({
+      resourceId: r.invites.length === 1 ? r.invites[0]!.id : null,
+      resourceName: invites.map((i) => i.email).join(', '),
+      summary: { invited: invites.map((i) => i.email), change: { roles: [...new Set(invites.map((i) => i.role))].join(',') } },
+    }));
+    return c.json(created, 201);
+  });
   return app;
 }

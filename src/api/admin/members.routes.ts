@@ -5,6 +5,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import * as members from '../../directory/access/members.service.js';
 import type { AppEnv } from '../env.js';
+import { audited } from './audit.js';
 import { adminContext, requireScope } from './auth.js';
 import {
   BindingRoleSchema,
@@ -163,10 +164,11 @@ export function membersRoutes(): OpenAPIHono<AppEnv> {
     const { role, disabled } = c.req.valid('json');
     // The schema guarantees exactly one of the two.
     const change = role !== undefined ? { role } : { disabled: disabled! };
-    return c.json(members.updateMember(adminContext(c), c.req.valid('param').userId, change), 200);
+    const logged: Record<string, string | boolean> = role !== undefined ? { role } : { disabled: disabled! };
+    return c.json(audited(c, 200, () => members.updateMember(adminContext(c), c.req.valid('param').userId, change), () => ({ summary: { change: logged } })), 200);
   });
   app.openapi(removeMember, (c) => {
-    members.removeMember(adminContext(c), c.req.valid('param').userId);
+    audited(c, 204, () => members.removeMember(adminContext(c), c.req.valid('param').userId));
     return c.body(null, 204);
   });
   app.openapi(getAccess, (c) => c.json(members.getAccess(adminContext(c), c.req.valid('param').userId), 200));

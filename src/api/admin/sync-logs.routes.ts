@@ -1,6 +1,7 @@
 /**
- * The sync log: one entry per SCIM request, filtered and paged newest first by a cursor, one
- * entry with the calls it caused downstream, and exports as NDJSON or CSV (streamed).
+ * The sync log: one entry per SCIM request and per admin action, filtered and paged newest
+ * first by a cursor, one entry with the calls it caused downstream, and exports as NDJSON or
+ * CSV (streamed). `kind=scim` is IdP traffic, `kind=admin` what admins did (API, console, CLI).
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import * as syncLogs from '../../directory/sync-log.service.js';
@@ -13,6 +14,10 @@ const view = requireScope('organization:view');
 const tags = ['Sync log'];
 
 const Filters = z.object({
+  kind: z
+    .enum(['scim', 'admin'])
+    .optional()
+    .openapi({ description: 'scim: what the IdPs sent; admin: what admins did through the admin API, the console or the CLI. Both when absent.' }),
   source: z.string().max(64).optional().openapi({ description: 'The connection source: okta, azure-ad, ...' }),
   connectionId: z.string().max(200).optional(),
   resourceType: z.enum(['User', 'Group']).optional(),
@@ -39,8 +44,27 @@ const Summary = z
     membersAddedCount: z.number().int().optional(),
     membersRemovedCount: z.number().int().optional(),
     activation: z.enum(['activated', 'deactivated']).nullable().optional(),
+    operations: z.number().int().optional(),
+    change: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+      .optional()
+      .openapi({ description: "An admin change's plain values: a new name, a role, a binding's scope." }),
+    invited: z.array(z.string()).optional().openapi({ description: 'The emails an admin invited.' }),
+    repeated: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: 'Refused authentications from the same address folded into this entry (at most one entry per address a minute).' }),
   })
   .openapi('SyncLogSummary');
+
+const Actor = z
+  .object({
+    keyId: z.string().nullable().openapi({ description: 'The admin key (null for the CLI).' }),
+    name: z.string().nullable().openapi({ description: "The key's name, or cli:<user> for the command line." }),
+    via: z.enum(['api', 'console', 'cli']),
+  })
+  .openapi('SyncLogActor');
 
 const Entry = z
   .object({
@@ -61,6 +85,16 @@ const Entry = z
     durationMs: z.number().nullable(),
     userAgent: z.string().nullable(),
     summary: Summary,
+    kind: z.enum(['scim', 'admin']),
+    detail: z.string().nullable().openapi({ description: 'On a refusal: the message the client was told (a SCIM detail, an admin error message).' }),
+    errorCode: z.string().nullable().openapi({ description: 'On a refused admin action: the error code (scim_managed_group, forbidden, ...).' }),
+    resourceName: z
+      .string()
+      .nullable()
+      .openapi({ description: "What the entry is about in words: a userName, displayName, group name, member email or key name." }),
+    actor: Actor.nullable().openapi({ description: 'Who made an admin change: the key (never its secret) and how it came.' }),
+    clientIp: z.string().nullable().openapi({ description: 'For a request refused for authentication: the peer address.' }),
+    forwardedFor: z.string().nullable().openapi({ description: 'X-Forwarded-For as received (a claim).' }),
     downstream: z.enum(['pending', 'done']).openapi({ description: 'Whether what the request caused is still waiting to be delivered.' }),
   })
   .openapi('SyncLogEntry');
@@ -69,7 +103,7 @@ const list = createRoute({
   method: 'get',
   path: '/api/sync-logs',
   tags,
-  summary: 'Sync log entries, newest first',
+  summary: 'Sync log entries (SCIM requests and admin actions), newest first',
   middleware: [view],
   request: {
     query: Filters.extend({
@@ -143,7 +177,7 @@ export function syncLogsRoutes(): OpenAPIHono<AppEnv> {
         'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
         'Content-Disposition': `attachment; filename="sync-log.${format === 'csv' ? 'csv' : 'ndjson'}"`,
       },
-    }) as never;
+    });
   });
   app.openapi(one, (c) => {
     c.get('deps').syncLog.flush();

@@ -5,6 +5,7 @@ import { BULK_REQUEST_SCHEMA, BULK_RESPONSE_SCHEMA } from '../../scim/schema-def
 import type { AppEnv } from '../env.js';
 import { baseUrlOf, groupResource, scimContext, userResource } from './resources.routes.js';
 import { readJson, scimBodyLimit, scimJson } from './respond.js';
+import { logRefusedOperation } from './sync-log.js';
 
 /** Advertised in /ServiceProviderConfig and enforced here (RFC 7644 §3.7.4). */
 export const BULK_LIMITS = { maxOperations: 1000, maxPayloadSize: 1024 * 1024 };
@@ -162,6 +163,8 @@ function runBulk(c: Context<AppEnv>, ops: BulkOperation[], failOnErrors: number)
       }
     } catch (err) {
       if (!(err instanceof ScimError)) throw err;
+      // A refused operation leaves its own entry too, with what the IdP was told.
+      if (opCtx.log) logRefusedOperation(c, op.method, opCtx.log.path, err, op.data);
       errors += 1;
       result.status = String(err.status);
       result.response = toScimErrorBody(err);

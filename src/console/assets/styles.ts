@@ -77,6 +77,9 @@ input, select {
 }
 input[type="search"], input[type="text"], input[type="password"] { width: 100%; }
 form.inline { display: flex; flex-wrap: wrap; gap: 0.6rem 1rem; align-items: end; }
+form.inline .field { min-width: 14rem; }
+form.inline [role="alert"] { flex-basis: 100%; }
+form.inline [role="alert"]:empty { display: none; }
 
 button {
   font: inherit; cursor: pointer; border-radius: 4px; padding: 0.35rem 0.9rem; min-height: 2.1rem;
@@ -96,7 +99,15 @@ tbody tr:hover { background: #f3f6fb; }
 tr.clickable { cursor: pointer; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .nowrap { white-space: nowrap; }
-.table-wrap { overflow-x: auto; }
+/* Long paths and error details break anywhere rather than widen their table past the page. */
+td.wrap { overflow-wrap: anywhere; min-width: 8rem; }
+td.call { min-width: 16rem; }
+td.entity { min-width: 11rem; }
+/* A table wider than the page (a narrow window) scrolls inside its box, not the whole page. */
+.table-wrap { overflow-x: auto; max-width: 100%; margin-bottom: 0.8rem; }
+.pager { justify-content: flex-end; }
+progress { vertical-align: middle; width: 8rem; }
+.status-control { margin-top: 0.8rem; }
 
 .badge {
   display: inline-flex; align-items: center; gap: 0.25rem; border-radius: 999px; padding: 0.05rem 0.55rem;
@@ -107,10 +118,13 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge.azure-ad { background: #e0f3fb; color: #045a80; border-color: #a9daf0; }
 .badge.manual { background: #eef0f3; color: #3c4656; border-color: #cfd4dc; }
 .badge.other-idp { background: #f1e8fb; color: #5a2a91; border-color: #d6c2f0; }
+.badge.admin { background: #18212f; color: #ffffff; }
 .badge.ok, .badge.success, .badge.active { background: var(--ok-bg); color: var(--ok); }
 .badge.bad, .badge.failed, .badge.fail, .badge.disabled, .badge.parked { background: var(--bad-bg); color: var(--bad); }
 .badge.warn, .badge.pending, .badge.retrying, .badge.retry, .badge.awaiting_approval, .badge.drift { background: var(--warn-bg); color: var(--warn); }
 .badge.role { background: #eef0f3; color: #1d2430; }
+a.badge { text-decoration: none; }
+a.badge:hover { text-decoration: underline; }
 
 svg.icon { width: 1em; height: 1em; flex: none; fill: currentColor; vertical-align: -0.125em; }
 .lock { display: inline-flex; align-items: center; gap: 0.25rem; color: #6b4e00; font-size: 0.85rem; }
