@@ -174,9 +174,19 @@ export default tseslint.config(
       ...tseslint.configs.disableTypeChecked.languageOptions,
       // Node's globals (the `globals` package is not a dependency of this project).
       globals: Object.fromEntries(
-        ['process', 'console', 'Buffer', 'URL', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'fetch', 'AbortController'].map(
-          (name) => [name, 'readonly'],
-        ),
+        [
+          'process',
+          'console',
+          'Buffer',
+          'URL',
+          'URLSearchParams',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'fetch',
+          'AbortController',
+        ].map((name) => [name, 'readonly']),
       ),
     },
   },

@@ -34,7 +34,11 @@ export default {
         if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return;
         if (!SQL_METHODS.has(callee.property.name)) return;
         if (!isSqliteDatabase(services.getTypeAtLocation(callee.object))) return;
-        context.report({ node, messageId: 'sql', data: { method: `${context.sourceCode.getText(callee.object)}.${callee.property.name}` } });
+        context.report({
+          node,
+          messageId: 'sql',
+          data: { method: `${context.sourceCode.getText(callee.object)}.${callee.property.name}` },
+        });
       },
     };
   },

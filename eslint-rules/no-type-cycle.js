@@ -27,7 +27,13 @@ function isTypeOnlyImport(node) {
   if (!clause) return false; // `import './side-effect.js'` runs the module
   if (clause.isTypeOnly) return true;
   const named = clause.namedBindings;
-  return !clause.name && named !== undefined && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
+  return (
+    !clause.name &&
+    named !== undefined &&
+    ts.isNamedImports(named) &&
+    named.elements.length > 0 &&
+    named.elements.every((e) => e.isTypeOnly)
+  );
 }
 
 function isTypeOnlyExport(node) {
@@ -106,7 +112,8 @@ export default {
       context.report({ node, messageId: 'cycle', data: { route } });
     };
     const typeOnlyDecl = (node) =>
-      node.importKind === 'type' || (node.specifiers.length > 0 && node.specifiers.every((s) => s.importKind === 'type' || s.exportKind === 'type'));
+      node.importKind === 'type' ||
+      (node.specifiers.length > 0 && node.specifiers.every((s) => s.importKind === 'type' || s.exportKind === 'type'));
     return {
       ImportDeclaration(node) {
         check(node, node.source.value, typeOnlyDecl(node));

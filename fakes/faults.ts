@@ -282,11 +282,9 @@ export class Faults {
       if (retryAfter !== null) {
         entry.fault = 'rate_limit';
         outcome = 429;
-        return c.json(
-          { error: { code: 'rate_limited', message: `Too many requests; retry after ${retryAfter} seconds.` } },
-          429,
-          { 'Retry-After': String(retryAfter) },
-        );
+        return c.json({ error: { code: 'rate_limited', message: `Too many requests; retry after ${retryAfter} seconds.` } }, 429, {
+          'Retry-After': String(retryAfter),
+        });
       }
       if (s.errors && this.fire(s.errors)) {
         entry.fault = 'error';
@@ -493,9 +491,7 @@ function invalid(c: Context, message: string): Response {
 }
 
 /** The JSON body, or why there is none worth reading (for a 400 naming `body`). */
-export async function readJson(
-  c: Context,
-): Promise<{ ok: true; value: unknown } | { ok: false; empty: boolean; message: string }> {
+export async function readJson(c: Context): Promise<{ ok: true; value: unknown } | { ok: false; empty: boolean; message: string }> {
   const text = await c.req.text();
   if (text.trim() === '') return { ok: false, empty: true, message: 'body: a JSON body is required' };
   try {

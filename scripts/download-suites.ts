@@ -47,7 +47,8 @@ async function main(): Promise<void> {
     for (const file of kept) process.stdout.write(`${file}: already present, SHA-256 verified\n`);
     process.stdout.write(`Vendor suites are in ${dir}; the tests under test/suites/ now run them.\n`);
   } catch (err) {
-    if (err instanceof DownloadError && err.unreachable) fail(1, `${err.message}; the suites are optional: without them only their tests are skipped`);
+    if (err instanceof DownloadError && err.unreachable)
+      fail(1, `${err.message}; the suites are optional: without them only their tests are skipped`);
     if (err instanceof DownloadError) fail(1, err.message);
     fail(1, err instanceof Error ? err.message : String(err));
   }

@@ -4,6 +4,7 @@ import { adminRoutes } from './api/admin/index.js';
 import type { AppDeps, AppEnv } from './api/env.js';
 import { notFound, onError } from './api/errors.js';
 import { consoleRoutes } from './console/routes.js';
+import { consoleSession } from './console/sessions.js';
 import { healthRoutes } from './api/health.routes.js';
 import { HttpMetrics } from './api/metrics.js';
 import { scimAuth } from './api/scim/auth.js';
@@ -22,7 +23,12 @@ import { rootSearch } from './api/scim/search.routes.js';
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export function createApp(input: Omit<AppDeps, 'syncLog'> & { syncLog?: SyncLogBuffer }): Hono<AppEnv> {
-  const deps: AppDeps = { ...input, syncLog: input.syncLog ?? new SyncLogBuffer(input.db) };
+  // The composition root: the console's session is one way to authenticate admin requests.
+  const deps: AppDeps = {
+    ...input,
+    syncLog: input.syncLog ?? new SyncLogBuffer(input.db),
+    adminSession: input.adminSession ?? consoleSession,
+  };
   const app = new Hono<AppEnv>({ getPath: routingPath });
 
   app.use('*', async (c, next) => {

@@ -1,12 +1,6 @@
 import type { Config } from './config.js';
 import { setEnvAdminKey } from './store/admin-keys.repo.js';
-import {
-  DEFAULT_ORGANIZATION_ID,
-  createConnection,
-  ensureOrganization,
-  findConnection,
-  setEnvToken,
-} from './store/connections.repo.js';
+import { DEFAULT_ORGANIZATION_ID, createConnection, ensureOrganization, findConnection, setEnvToken } from './store/connections.repo.js';
 import type { Db } from './store/db.js';
 import { forgetTargetState, startReconcile, stopReconcile } from './store/reconcile.repo.js';
 import { getTarget, setTarget, type TargetRow } from './store/targets.repo.js';
@@ -20,8 +14,7 @@ export function bootstrap(db: Db, config: Config): void {
   db.transaction(() => {
     ensureOrganization(db, DEFAULT_ORGANIZATION_ID, 'Default organization');
     for (const { source, token } of config.BRIDGE_CONNECTIONS) {
-      const connection =
-        findConnection(db, DEFAULT_ORGANIZATION_ID, source) ?? createConnection(db, DEFAULT_ORGANIZATION_ID, source);
+      const connection = findConnection(db, DEFAULT_ORGANIZATION_ID, source) ?? createConnection(db, DEFAULT_ORGANIZATION_ID, source);
       setEnvToken(db, connection.id, token);
     }
     if (config.BRIDGE_ADMIN_KEY) setEnvAdminKey(db, DEFAULT_ORGANIZATION_ID, config.BRIDGE_ADMIN_KEY);

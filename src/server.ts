@@ -39,8 +39,10 @@ export interface StartOptions {
 }
 
 const LISTEN_ERRORS: Record<string, (where: string) => string> = {
-  EADDRINUSE: (where) => `cannot listen on ${where}: the port is already in use; stop what listens there, or set PORT (or serve --port) to a free port`,
-  EACCES: (where) => `cannot listen on ${where}: not allowed (ports below 1024 need privileges); set PORT (or serve --port) to 1024 or more`,
+  EADDRINUSE: (where) =>
+    `cannot listen on ${where}: the port is already in use; stop what listens there, or set PORT (or serve --port) to a free port`,
+  EACCES: (where) =>
+    `cannot listen on ${where}: not allowed (ports below 1024 need privileges); set PORT (or serve --port) to 1024 or more`,
   EADDRNOTAVAIL: (where) => `cannot listen on ${where}: HOST is not an address of this machine`,
   ENOTFOUND: (where) => `cannot listen on ${where}: HOST does not resolve`,
 };
@@ -74,7 +76,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
   // synchronous); the 503 is only a guard.
   let app: ReturnType<typeof createApp> | null = null;
   const server = createAdaptorServer({
-    fetch: (req, env) => (app ? app.fetch(req, env) : Response.json({ status: 'starting' }, { status: 503, headers: { 'Retry-After': '1' } })),
+    fetch: (req, env) =>
+      app ? app.fetch(req, env) : Response.json({ status: 'starting' }, { status: 503, headers: { 'Retry-After': '1' } }),
     hostname: config.HOST,
     // Slow clients (slowloris): headers must arrive within HTTP_HEADERS_TIMEOUT_MS and the whole
     // request within HTTP_REQUEST_TIMEOUT_MS; Node checks both at this interval.

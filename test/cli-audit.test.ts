@@ -32,7 +32,9 @@ it('keys and connections changed on the command line are admin entries, secrets 
 
   const db = openDb(join(dir, DB_FILE));
   try {
-    const rows = db.prepare("SELECT kind, method, path, action, resource_name AS name, actor_via AS via FROM sync_log WHERE kind = 'admin' ORDER BY id").all();
+    const rows = db
+      .prepare("SELECT kind, method, path, action, resource_name AS name, actor_via AS via FROM sync_log WHERE kind = 'admin' ORDER BY id")
+      .all();
     expect(rows).toEqual([
       expect.objectContaining({ method: 'CLI', path: 'scim-bridge keys create', name: 'ops', via: 'cli' }),
       expect.objectContaining({ method: 'CLI', path: 'scim-bridge connections create', name: 'okta', via: 'cli' }),
@@ -46,9 +48,15 @@ it('keys and connections changed on the command line are admin entries, secrets 
     db.close();
   }
 
+  // A refused delivery action is audited too (the embedded target has nothing to reconcile).
+  const reconcile = cli('deliveries', 'reconcile');
+  expect(reconcile.status).toBe(1);
+  expect(reconcile.stderr).toMatch(/embedded target has nothing to reconcile/);
+
   const admin = cli('logs', '--kind', 'admin');
   expect(admin.status).toBe(0);
-  expect(admin.stdout.trim().split('\n')).toHaveLength(4);
+  expect(admin.stdout.trim().split('\n')).toHaveLength(5);
+  expect(admin.stdout).toMatch(/CLI scim-bridge deliveries reconcile\s+400\s+failed/);
   expect(admin.stdout).toMatch(/admin:.*\(cli\)\s+CLI scim-bridge keys create/);
   expect(cli('logs', '--kind', 'scim').stdout.trim()).toBe('');
   const bad = cli('logs', '--kind', 'everything');

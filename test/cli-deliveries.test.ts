@@ -17,7 +17,10 @@ const cli = (...args: string[]) =>
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'bridge-deliveries-'));
-  expect(spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'migrate'], { env: { PATH: process.env.PATH ?? '', DATA_DIR: dir } }).status).toBe(0);
+  expect(
+    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'migrate'], { env: { PATH: process.env.PATH ?? '', DATA_DIR: dir } })
+      .status,
+  ).toBe(0);
   const db = openDb(join(dir, 'scim-bridge.db'));
   db.prepare("INSERT INTO organizations (id, name, created_at) VALUES ('default', 'Default', '2026-01-01')").run();
   const now = new Date().toISOString();
@@ -26,10 +29,25 @@ beforeAll(() => {
   markForSync(db, 'default', 'member', 'held-one', now);
   failMark(db, getMark(db, 'default', 'member', 'held-one')!, 'awaiting_approval', now, 'Held for approval');
   // A member the bridge knows by email: the list names them by it, for the mark and the call.
-  insertMember(db, { id: 'm-ana', organizationId: 'default', email: 'ana@example.com', emailKey: 'ana@example.com', name: 'Ana', role: 'MEMBER' }, now);
+  insertMember(
+    db,
+    { id: 'm-ana', organizationId: 'default', email: 'ana@example.com', emailKey: 'ana@example.com', name: 'Ana', role: 'MEMBER' },
+    now,
+  );
   markForSync(db, 'default', 'member', 'm-ana', now);
   failMark(db, getMark(db, 'default', 'member', 'm-ana')!, 'parked', now, '402 enterprise_plan_required');
-  recordDelivery(db, { organizationId: 'default', entityType: 'member', entityId: 'm-ana', method: 'POST', path: '/api/members', status: 402, outcome: 'parked', detail: 'plan', startedAt: now, durationMs: 3 });
+  recordDelivery(db, {
+    organizationId: 'default',
+    entityType: 'member',
+    entityId: 'm-ana',
+    method: 'POST',
+    path: '/api/members',
+    status: 402,
+    outcome: 'parked',
+    detail: 'plan',
+    startedAt: now,
+    durationMs: 3,
+  });
   db.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,7 +56,11 @@ it('lists, retries, approves and drops deliveries, with exit codes scripts can r
   const list = cli('list', '--json');
   expect(list.status).toBe(0);
   const pending = JSON.parse(list.stdout).pending as { entityId: string; state: string }[];
-  expect(pending.map((p) => [p.entityId, p.state]).sort()).toEqual([['held-one', 'awaiting_approval'], ['m-ana', 'parked'], ['parked-one', 'parked']]);
+  expect(pending.map((p) => [p.entityId, p.state]).sort()).toEqual([
+    ['held-one', 'awaiting_approval'],
+    ['m-ana', 'parked'],
+    ['parked-one', 'parked'],
+  ]);
   // A member is named by email where the bridge knows one (these two are bare marks), and by id.
   const text = cli('list').stdout;
   expect(text).toMatch(/parked\tmember parked-one \(parked-one\)\tattempts 1\t402 enterprise_plan_required/);

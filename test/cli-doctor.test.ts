@@ -51,7 +51,9 @@ interface Check {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bridge-doctor-'));
   fake = await startLangWatchFake({ port: 0 });
-  const migrate = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'migrate'], { env: { PATH: process.env.PATH ?? '', DATA_DIR: dir } });
+  const migrate = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'migrate'], {
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: dir },
+  });
   expect(await new Promise((r) => migrate.once('close', r))).toBe(0);
 });
 afterAll(async () => {

@@ -8,7 +8,8 @@ import { insertLog, type LogEntry } from '../src/store/sync-log.repo.js';
 
 let dir: string;
 const env = () => ({ PATH: process.env.PATH ?? '', DATA_DIR: dir });
-const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'logs', ...args], { encoding: 'utf8', env: env(), timeout: 30_000 });
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'logs', ...args], { encoding: 'utf8', env: env(), timeout: 30_000 });
 
 const entry = (over: Partial<LogEntry>): LogEntry => ({
   at: new Date().toISOString(),
@@ -43,7 +44,19 @@ function seed(...entries: Partial<LogEntry>[]) {
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'bridge-logs-'));
-  seed({}, { source: 'azure-ad', method: 'PATCH', action: 'patch', status: 409, scimType: 'uniqueness', outcome: 'failed', userKey: 'bob@example.com', emailKey: 'bob@example.com' });
+  seed(
+    {},
+    {
+      source: 'azure-ad',
+      method: 'PATCH',
+      action: 'patch',
+      status: 409,
+      scimType: 'uniqueness',
+      outcome: 'failed',
+      userKey: 'bob@example.com',
+      emailKey: 'bob@example.com',
+    },
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -55,12 +68,19 @@ it('prints the newest entries oldest first, filters them, and refuses bad option
   expect(lines[0]).toMatch(/okta {2}POST \/scim\/v2\/Users {2}201 {2}success {2}changed userName/);
   expect(lines[1]).toMatch(/azure-ad {2}PATCH .* 409 uniqueness {2}failed/);
   const json = cli('--json', '--source', 'azure-ad');
-  expect(json.stdout.trim().split('\n').map((l) => JSON.parse(l).status)).toEqual([409]);
+  expect(
+    json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).status),
+  ).toEqual([409]);
   expect(cli('--user', 'ANA@example.com').stdout.trim().split('\n')).toHaveLength(1);
   expect(cli('--outcome', 'failed', '--json').stdout.trim().split('\n')).toHaveLength(1);
   expect(cli('--outcome', 'bogus').status).toBe(2);
   expect(cli('--limit', 'x').status).toBe(2);
-  expect(spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'logs', '--help'], { encoding: 'utf8', env: env() }).stdout).toMatch(/--follow/);
+  expect(spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'logs', '--help'], { encoding: 'utf8', env: env() }).stdout).toMatch(
+    /--follow/,
+  );
 });
 
 it('--follow prints new entries as they arrive and stops on SIGINT', async () => {
@@ -76,5 +96,10 @@ it('--follow prints new entries as they arrive and stops on SIGINT', async () =>
   const exited = new Promise<number | null>((r) => child.once('exit', r));
   child.kill('SIGINT');
   expect(await exited).toBe(0);
-  expect(out.trim().split('\n').map((l) => JSON.parse(l).requestId)).toEqual(['r', 'late']);
+  expect(
+    out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).requestId),
+  ).toEqual(['r', 'late']);
 });

@@ -31,7 +31,10 @@ const tempDir = () => {
 /** `scim-bridge serve` with a terminal for stdout and stderr; `output` is what the terminal shows. */
 function serveOnTerminal(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const command = `'${process.execPath}' --import tsx src/cli.ts serve`;
-  const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8').replace(/\r\n/g, '\n')));
   child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8').replace(/\r\n/g, '\n')));
@@ -41,7 +44,14 @@ function serveOnTerminal(env: Record<string, string>): { child: ChildProcess; ou
 
 async function untilBanner(run: ReturnType<typeof serveOnTerminal>, baseUrl: string) {
   for (let i = 0; i < 600; i++) {
-    if (run.output().includes('Console ') && (await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false))) return;
+    if (
+      run.output().includes('Console ') &&
+      (await fetch(`${baseUrl}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    )
+      return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`no banner: ${run.output()}`);
@@ -80,7 +90,10 @@ describe.skipIf(!hasScript)('on a terminal (needs util-linux script for a pseudo
       const admin = await fetch(`${base}/api/groups`, { headers: { Authorization: `Bearer ${adminKey}` } });
       expect(admin.status).toBe(200);
       // ... and appear on no JSON log line, though the log is at its most verbose.
-      const logLines = first.output().split('\n').filter((l) => l.startsWith('{'));
+      const logLines = first
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'));
       expect(logLines.some((l) => l.includes('"msg":"listening"'))).toBe(true);
       for (const line of logLines) {
         expect(line).not.toContain(token);
@@ -162,7 +175,13 @@ describe('the banner text', () => {
     expect(text).toContain('SCIM base URL   http://localhost:8080/scim/v2');
     expect(text).toContain('Console         http://localhost:8080/admin');
     expect(text).not.toMatch(/Warning|First run/);
-    const bare = banner({ version: '1', config, port: 8080, firstRun: null, credentials: { ...credentials, liveConnections: 0, liveAdminKeys: 0 } });
+    const bare = banner({
+      version: '1',
+      config,
+      port: 8080,
+      firstRun: null,
+      credentials: { ...credentials, liveConnections: 0, liveAdminKeys: 0 },
+    });
     expect(bare).toMatch(/Warning: no SCIM connection has a live token/);
     expect(bare).toMatch(/Warning: no admin key is live/);
   });

@@ -166,7 +166,7 @@ describe('/readyz', () => {
       expect(check(res.body, 'sync_backlog')).toMatchObject({ status: 'warn', count: 10_001 });
     });
 
-    it("the doctor's mode keeps failing above the upper thresholds (the CLI is asked \"will this work now\")", async () => {
+    it('the doctor\'s mode keeps failing above the upper thresholds (the CLI is asked "will this work now")', async () => {
       const h = await harness({ READY_BACKLOG_MAX_AGE_SECONDS: '600' });
       mark(h, 'slow', minutesAgo(3));
       const t = backlogThresholds(h.config);
@@ -200,11 +200,21 @@ describe('/readyz', () => {
     const h = await harness();
     const old = new Date(Date.now() - 3 * 86_400_000).toISOString();
     h.db.prepare("UPDATE connections SET last_used_at = ? WHERE source = 'okta'").run(old);
-    h.db.prepare("UPDATE connection_tokens SET revoked_at = ? WHERE connection_id = (SELECT id FROM connections WHERE source = 'azure-ad')").run(old);
+    h.db
+      .prepare("UPDATE connection_tokens SET revoked_at = ? WHERE connection_id = (SELECT id FROM connections WHERE source = 'azure-ad')")
+      .run(old);
     const res = await h.request('GET', '/readyz', { token: null });
     expect(res.status).toBe(200);
-    expect(check(res.body, 'connection:okta')).toMatchObject({ status: 'warn', lastUsedAt: old, detail: expect.stringContaining('3 days ago') });
-    expect(check(res.body, 'connection:azure-ad')).toMatchObject({ status: 'warn', liveTokens: 0, fix: expect.stringContaining('rotate azure-ad') });
+    expect(check(res.body, 'connection:okta')).toMatchObject({
+      status: 'warn',
+      lastUsedAt: old,
+      detail: expect.stringContaining('3 days ago'),
+    });
+    expect(check(res.body, 'connection:azure-ad')).toMatchObject({
+      status: 'warn',
+      liveTokens: 0,
+      fix: expect.stringContaining('rotate azure-ad'),
+    });
     // A call from the IdP makes it ok.
     h.db.prepare("UPDATE connections SET last_used_at = ? WHERE source = 'okta'").run(new Date().toISOString());
     expect(check((await h.request('GET', '/readyz')).body, 'connection:okta').status).toBe('ok');
@@ -230,7 +240,8 @@ describe('/readyz', () => {
         lastSuccessAt: null,
         lastError: null,
       });
-      const up = async () => parsePrometheus((await h.request('GET', '/metrics')).text).get('scim_bridge_target_up{organization="default",kind="langwatch"}');
+      const up = async () =>
+        parsePrometheus((await h.request('GET', '/metrics')).text).get('scim_bridge_target_up{organization="default",kind="langwatch"}');
       expect(await up()).toBe(1);
       h.db.prepare("UPDATE targets SET last_success_at = '2030-01-01T00:00:00.000Z', last_failure_at = '2030-01-01T00:05:00.000Z'").run();
       expect(await up()).toBe(0);
@@ -257,7 +268,12 @@ describe('/readyz', () => {
     it("the doctor's mode fails on a target that cannot be used; readiness warns", async () => {
       const h = await harness();
       const row = { ...listTargets(h.db)[0]!, kind: 'langwatch' as const, url: 'http://127.0.0.1:9', apiKeyEnv: 'TARGET_API_KEY' };
-      const probe = (result: ProbeOutcome['result']): ProbeOutcome => ({ result, detail: result, status: result === 'refused' ? 401 : null, checkedAt: new Date().toISOString() });
+      const probe = (result: ProbeOutcome['result']): ProbeOutcome => ({
+        result,
+        detail: result,
+        status: result === 'refused' ? 401 : null,
+        checkedAt: new Date().toISOString(),
+      });
       for (const result of ['refused', 'missing', 'unreachable', 'rejected'] as const) {
         expect(targetCheck(row, probe(result), 'doctor').status, result).toBe('fail');
         expect(targetCheck(row, probe(result), 'readiness').status, result).toBe('warn');
@@ -275,7 +291,12 @@ describe('/readyz', () => {
       const h = await langwatch(fake.organization.apiKey);
       h.db
         .prepare('UPDATE targets SET last_success_at = ?, last_failure_at = ?, last_error = ? WHERE organization_id = ?')
-        .run('2030-01-01T00:00:00.000Z', '2030-01-01T00:05:00.000Z', 'POST /api/organization/invites: 403 member_seat_limit_reached: jane.doe@example.com', 'default');
+        .run(
+          '2030-01-01T00:00:00.000Z',
+          '2030-01-01T00:05:00.000Z',
+          'POST /api/organization/invites: 403 member_seat_limit_reached: jane.doe@example.com',
+          'default',
+        );
       const res = await h.request('GET', '/readyz');
       expect(res.status).toBe(200);
       expect(check(res.body, 'target:default')).toMatchObject({
@@ -428,7 +449,8 @@ describe('/metrics', () => {
     expect(series.get('scim_bridge_sync_queue_depth{state="pending"}')).toBeGreaterThanOrEqual(1);
     expect(series.get('scim_bridge_sync_queue_depth{state="parked"}')).toBe(0);
     expect(series.has('scim_bridge_sync_queue_oldest_age_seconds{state="pending"}')).toBe(true);
-    for (const outcome of ['ok', 'retry', 'parked', 'drift']) expect(series.get(`scim_bridge_deliveries_total{outcome="${outcome}"}`)).toBe(0);
+    for (const outcome of ['ok', 'retry', 'parked', 'drift'])
+      expect(series.get(`scim_bridge_deliveries_total{outcome="${outcome}"}`)).toBe(0);
     expect(series.get('scim_bridge_drift_repairs_total')).toBe(0);
     expect(series.get('process_resident_memory_bytes')).toBeGreaterThan(0);
   });

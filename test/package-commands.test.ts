@@ -41,7 +41,11 @@ function collect(child: ChildProcess): Promise<Ran> {
   });
 }
 
-const healthy = (base: string) => fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
+const healthy = (base: string) =>
+  fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2_000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
 
 describe('npm start', () => {
   let dataDir: string;
@@ -103,7 +107,9 @@ describe('the scim-bridge bin', () => {
 
   it('is a file of the clone (no build needed) and prints the command list for --help', async () => {
     expect(bin).toBe('bin/scim-bridge.js');
-    const ran = await collect(spawn(process.execPath, [join(REPO_ROOT, bin!), '--help'], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '' } }));
+    const ran = await collect(
+      spawn(process.execPath, [join(REPO_ROOT, bin!), '--help'], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '' } }),
+    );
     expect(ran.stderr).toBe('');
     expect(ran.code).toBe(0);
     for (const command of ['serve', 'migrate', 'connections', 'keys', 'deliveries', 'logs', 'doctor']) {
@@ -114,7 +120,13 @@ describe('the scim-bridge bin', () => {
   // The launcher in a stand-in checkout whose dist/ and src/ only say which one ran.
   describe('chooses between dist/ and src/', () => {
     let root: string;
-    const run = () => collect(spawn(process.execPath, [join(root, 'bin/scim-bridge.js'), 'serve', '--port', '1'], { cwd: root, env: { PATH: process.env.PATH ?? '' } }));
+    const run = () =>
+      collect(
+        spawn(process.execPath, [join(root, 'bin/scim-bridge.js'), 'serve', '--port', '1'], {
+          cwd: root,
+          env: { PATH: process.env.PATH ?? '' },
+        }),
+      );
     const age = (file: string, secondsAgo: number) => {
       const t = Date.now() / 1000 - secondsAgo;
       utimesSync(join(root, file), t, t);

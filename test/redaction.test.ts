@@ -16,21 +16,42 @@ it('secrets appear in neither the logs nor the database', async () => {
   const password = 'Pa55word-never-stored-8841';
   const wrongToken = 'wrong-token-never-stored-77123';
   const server = await startServer({
-    env: { LOG_LEVEL: 'trace', BRIDGE_ADMIN_KEY: adminKey, TARGET: 'langwatch', TARGET_URL: fake.url, TARGET_API_KEY: fake.organization.apiKey },
+    env: {
+      LOG_LEVEL: 'trace',
+      BRIDGE_ADMIN_KEY: adminKey,
+      TARGET: 'langwatch',
+      TARGET_URL: fake.url,
+      TARGET_API_KEY: fake.organization.apiKey,
+    },
   });
   try {
     const scim = (path: string, init: RequestInit = {}, token = server.tokens.okta) =>
-      fetch(`${server.baseUrl}/scim/v2${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json', ...init.headers } });
-    const created = await scim('/Users', { method: 'POST', body: JSON.stringify({ userName: 'ana@example.com', password, emails: [{ value: 'ana@example.com', primary: true }] }) });
+      fetch(`${server.baseUrl}/scim/v2${path}`, {
+        ...init,
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json', ...init.headers },
+      });
+    const created = await scim('/Users', {
+      method: 'POST',
+      body: JSON.stringify({ userName: 'ana@example.com', password, emails: [{ value: 'ana@example.com', primary: true }] }),
+    });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
-    await scim(`/Users/${id}`, { method: 'PATCH', body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'password', value: password }] }) });
+    await scim(`/Users/${id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'replace', path: 'password', value: password }],
+      }),
+    });
     expect((await scim('/Users', {}, wrongToken)).status).toBe(401);
     expect((await fetch(`${server.baseUrl}/api/groups`, { headers: { Authorization: `Bearer ${adminKey}` } })).status).toBe(200);
     expect((await fetch(`${server.baseUrl}/api/groups`, { headers: { Authorization: `Bearer ${wrongToken}` } })).status).toBe(401);
     // Let the worker call the target with its key, so deliveries exist to search too.
     for (let i = 0; i < 100; i++) {
-      const d = (await (await fetch(`${server.baseUrl}/api/deliveries`, { headers: { Authorization: `Bearer ${adminKey}` } })).json()) as { recent: unknown[]; pending: unknown[] };
+      const d = (await (await fetch(`${server.baseUrl}/api/deliveries`, { headers: { Authorization: `Bearer ${adminKey}` } })).json()) as {
+        recent: unknown[];
+        pending: unknown[];
+      };
       if (d.recent.length > 0 && d.pending.length === 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }

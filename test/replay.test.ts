@@ -80,9 +80,7 @@ function substitute(value: unknown, vars: Record<string, unknown>): unknown {
   }
   if (Array.isArray(value)) return value.map((v) => substitute(v, vars));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [String(substitute(k, vars)), substitute(v, vars)]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [String(substitute(k, vars)), substitute(v, vars)]));
   }
   return value;
 }
@@ -115,9 +113,7 @@ function match(pattern: unknown, actual: unknown, path = '$'): string[] {
     if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) {
       return [`${path}: expected an object like ${show(pattern)}, got ${show(actual)}`];
     }
-    return keys.flatMap((k) =>
-      match((pattern as Record<string, unknown>)[k], (actual as Record<string, unknown>)[k], `${path}.${k}`),
-    );
+    return keys.flatMap((k) => match((pattern as Record<string, unknown>)[k], (actual as Record<string, unknown>)[k], `${path}.${k}`));
   }
   return Object.is(pattern, actual) ? [] : [`${path}: expected ${show(pattern)}, got ${show(actual)}`];
 }
@@ -140,7 +136,9 @@ function loadFixtures(): { file: string; fixture: Fixture }[] {
   const out: { file: string; fixture: Fixture }[] = [];
   for (const dir of ['entra', 'okta']) {
     const full = join(FIXTURES_DIR, dir);
-    for (const name of readdirSync(full).filter((f) => f.endsWith('.json')).sort()) {
+    for (const name of readdirSync(full)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       const file = join(full, name);
       const parsed = fixtureSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
       if (!parsed.success) throw new Error(`${dir}/${name} is not a valid fixture: ${parsed.error.message}`);

@@ -14,18 +14,36 @@ it('SIGTERM finishes in-flight requests, checkpoints the WAL and exits 0', async
   const port = await freePort();
   const token = 'shutdown-test-token-0123456789';
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'info', BRIDGE_CONNECTIONS: `okta:${token}` },
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dir,
+      LOG_LEVEL: 'info',
+      BRIDGE_CONNECTIONS: `okta:${token}`,
+    },
   });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   try {
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 300; i++) {
-      if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       await new Promise((r) => setTimeout(r, 50));
     }
     // A Bulk of 200 creates keeps the server busy while the signal arrives.
-    const ops = Array.from({ length: 200 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `b${i}`, data: { userName: `u${i}@example.com` } }));
+    const ops = Array.from({ length: 200 }, (_, i) => ({
+      method: 'POST',
+      path: '/Users',
+      bulkId: `b${i}`,
+      data: { userName: `u${i}@example.com` },
+    }));
     const inFlight = fetch(`${base}/scim/v2/Bulk`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' },

@@ -208,6 +208,8 @@ it('a bad --port is a usage error: one line, exit 2, nothing started', async () 
   const dataDir = tempDir();
   const r = await cli(['serve', '--port', '99999'], { DATA_DIR: dataDir });
   expect(r.code).toBe(2);
-  expect(r.stderr).toMatch(/^scim-bridge serve: --port must be a port number from 0 to 65535 \(got "99999"\); see "scim-bridge serve --help"\n$/);
+  expect(r.stderr).toMatch(
+    /^scim-bridge serve: --port must be a port number from 0 to 65535 \(got "99999"\); see "scim-bridge serve --help"\n$/,
+  );
   expect(existsSync(join(dataDir, 'scim-bridge.db'))).toBe(false);
 });

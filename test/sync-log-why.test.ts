@@ -292,7 +292,7 @@ describe('refusals that reach the log through other doors', () => {
     expect(failed[0].detail).toMatch(/already exists/);
   });
 
-  it("a console sign-in with a wrong key is a refused authentication, without the key", async () => {
+  it('a console sign-in with a wrong key is a refused authentication, without the key', async () => {
     const wrong = 'not-an-admin-key-0123456789';
     const res = await h.request('POST', '/admin/session', {
       token: null,

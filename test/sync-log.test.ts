@@ -21,11 +21,25 @@ const logs = async (query = '') => {
 };
 
 async function entraFlow() {
-  const ana = (await h.request('POST', '/scim/v2/Users', { token: h.tokens.azure, body: { userName: 'Ana@Contoso.com', emails: [{ value: 'ana.lima@contoso.com', primary: true }] } })).body.id;
+  const ana = (
+    await h.request('POST', '/scim/v2/Users', {
+      token: h.tokens.azure,
+      body: { userName: 'Ana@Contoso.com', emails: [{ value: 'ana.lima@contoso.com', primary: true }] },
+    })
+  ).body.id;
   const g = (await h.request('POST', '/scim/v2/Groups', { token: h.tokens.azure, body: { displayName: 'Engineering' } })).body.id;
-  await h.request('PATCH', `/scim/v2/Groups/${g}`, { token: h.tokens.azure, body: { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'members', value: [{ value: ana }] }] } });
-  await h.request('PATCH', `/scim/v2/Users/${ana}`, { token: h.tokens.azure, body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] } });
-  await h.request('GET', `/scim/v2/Users?filter=userName+eq+%22nobody%22`, { token: h.tokens.azure, headers: { 'User-Agent': 'Azure-AD-SCIM-Client' } });
+  await h.request('PATCH', `/scim/v2/Groups/${g}`, {
+    token: h.tokens.azure,
+    body: { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'members', value: [{ value: ana }] }] },
+  });
+  await h.request('PATCH', `/scim/v2/Users/${ana}`, {
+    token: h.tokens.azure,
+    body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] },
+  });
+  await h.request('GET', `/scim/v2/Users?filter=userName+eq+%22nobody%22`, {
+    token: h.tokens.azure,
+    headers: { 'User-Agent': 'Azure-AD-SCIM-Client' },
+  });
   await h.request('POST', '/scim/v2/Users', { token: h.tokens.azure, body: { userName: 'ana@contoso.com' } });
   return { ana, g };
 }
@@ -91,7 +105,10 @@ describe('entries', () => {
     await entraFlow();
     const nd = await h.request('GET', '/api/sync-logs/export?format=ndjson&resourceType=User', { token: TEST_ADMIN_KEY });
     expect(nd.headers.get('content-type')).toBe('application/x-ndjson');
-    const lines = nd.text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = nd.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.action)).toEqual(['create', 'list', 'patch', 'create']);
     const csv = await h.request('GET', '/api/sync-logs/export?format=csv', { token: TEST_ADMIN_KEY });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
@@ -114,7 +131,8 @@ describe('entries', () => {
   });
 
   it('a filter on a million-entry log answers from an index, never a scan', () => {
-    const plan = (sql: string) => (h.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+    const plan = (sql: string) =>
+      (h.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
     for (const where of ["resource_id = 'x'", "user_key = 'x'", "at >= '2026'", "source = 'okta'", "kind = 'admin'"]) {
       const p = plan(`SELECT id FROM sync_log l WHERE organization_id = 'default' AND ${where} ORDER BY id DESC LIMIT 50`);
       expect(p, where).toMatch(/USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY/);
@@ -127,7 +145,10 @@ describe('an entry and what it caused downstream', () => {
   it('links a SCIM request to the application calls the worker made for it, with outcomes', async () => {
     const s = await createSyncHarness('langwatch');
     try {
-      const res = await s.h.request('POST', '/scim/v2/Users', { token: s.h.tokens.okta, body: { userName: 'ana@contoso.com', emails: [{ value: 'ana@contoso.com', primary: true }] } });
+      const res = await s.h.request('POST', '/scim/v2/Users', {
+        token: s.h.tokens.okta,
+        body: { userName: 'ana@contoso.com', emails: [{ value: 'ana@contoso.com', primary: true }] },
+      });
       expect(res.status).toBe(201);
       const entry = (await s.h.request('GET', '/api/sync-logs', { token: TEST_ADMIN_KEY })).body.data[0];
       expect(entry.downstream).toBe('pending');

@@ -56,10 +56,12 @@ export function resolveTenant(state: LangSmithState, c: Context<FakeEnv>, opts: 
     if (!opts.required) return null;
     // Documented: "If X-Tenant-Id is not specified when accessing workspace-scoped resources with
     // an organization-scoped service key, the request will fail with 403 Forbidden" (ls-doc).
-    if (caller.key.organizationScoped) throw forbidden('X-Tenant-Id is required for workspace-scoped requests with an organization-scoped key');
+    if (caller.key.organizationScoped)
+      throw forbidden('X-Tenant-Id is required for workspace-scoped requests with an organization-scoped key');
     // Documented: otherwise "operations will default to the workspace the key was initially created in".
     const home = caller.key.homeWorkspaceId === null ? undefined : org.workspaces.get(caller.key.homeWorkspaceId);
-    if (!home || home.deleted || !state.canReach(caller, home)) throw forbidden('The workspace this key was created in is no longer reachable');
+    if (!home || home.deleted || !state.canReach(caller, home))
+      throw forbidden('The workspace this key was created in is no longer reachable');
     return home;
   }
   const id = parseUuid(raw);

@@ -26,7 +26,7 @@ export const CONTROL_API_USAGE = [
   'PATCH  /_fake/organizations/:orgId/members/:identityId  {disabled?: bool, role?}  a change made in the UI',
   'DELETE /_fake/organizations/:orgId/workspaces/:workspaceId  the workspace is deleted in the UI (is_deleted, unreachable)',
   'POST   /_fake/roles  {displayName, accessScope?: "workspace"|"organization", organizationId?, description?, permissions?}  a custom role',
-  'POST   /_fake/invites/:id/accept            the invitee accepts: an organization member (new identity id) with the invite\'s workspaces',
+  "POST   /_fake/invites/:id/accept            the invitee accepts: an organization member (new identity id) with the invite's workspaces",
   'PATCH  /_fake/settings  {organizationId?, seatLimit?: n|null, autoAcceptInvites?: bool, defaultWorkspaceRole?: "Viewer"|...}',
   'PUT    /_fake/faults  {latency?, errors?, rateLimit?, resets?, timeouts?, planRequired?, match?}  (GET shows, DELETE clears)',
   'GET    /_fake/requests[?log=false]          request counters by route and status, and the recent log (DELETE clears)',
@@ -95,7 +95,11 @@ const KeyBody = z
 
 const MemberPatchBody = z.object({ disabled: Bool.optional(), role: IdStr.optional() }).strict();
 
-function settingsOf(b: { seatLimit?: number | null | undefined; autoAcceptInvites?: boolean | undefined; defaultWorkspaceRole?: string | undefined }) {
+function settingsOf(b: {
+  seatLimit?: number | null | undefined;
+  autoAcceptInvites?: boolean | undefined;
+  defaultWorkspaceRole?: string | undefined;
+}) {
   const settings: Partial<OrgSettings> = {};
   if (b.seatLimit !== undefined) settings.seatLimit = b.seatLimit;
   if (b.autoAcceptInvites !== undefined) settings.autoAcceptInvites = b.autoAcceptInvites;

@@ -55,11 +55,14 @@ function prepareInvite(s: LangSmithState, org: Organization, input: InviteInput,
   if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw badReference(`${input.email} is not a valid email address`);
   // §B Unknown: re-inviting a member or an invited person is not documented; 409 `{detail}` here.
   if (s.memberByEmail(org, email)) throw conflict(`${email} is already a member of this organization`);
-  if (s.pendingByEmail(org, email) || earlier.some((p) => p.email === email)) throw conflict(`${email} already has a pending invite to this organization`);
+  if (s.pendingByEmail(org, email) || earlier.some((p) => p.email === email))
+    throw conflict(`${email} already has a pending invite to this organization`);
   // No `role_id`: the organization role LangSmith gives is not documented; "Organization User" here.
-  const role = input.role_id === undefined ? s.systemRole('ORGANIZATION_USER') : s.requireRole(org, input.role_id, 'organization', 'role_id');
+  const role =
+    input.role_id === undefined ? s.systemRole('ORGANIZATION_USER') : s.requireRole(org, input.role_id, 'organization', 'role_id');
   // `workspace_role_id` carries the pending person's workspace access (§B S5, ls-tf bullet).
-  const wsRole = input.workspace_role_id === undefined ? null : s.requireRole(org, input.workspace_role_id, 'workspace', 'workspace_role_id');
+  const wsRole =
+    input.workspace_role_id === undefined ? null : s.requireRole(org, input.workspace_role_id, 'workspace', 'workspace_role_id');
   const workspaceIds: string[] = [];
   for (const id of input.workspace_ids ?? []) {
     const ws = org.workspaces.get(id);
@@ -158,12 +161,22 @@ export function registerOrgMemberRoutes(route: Route, s: LangSmithState): void {
   route('get', '/orgs/current/members/active', (c) => {
     const org = c.get('org');
     const q = parseQuery(c, ActiveListQuery, ARRAY_PARAMS);
-    return c.json(page([...org.members.values()].map((m) => renderOrgMember(s, org, m)), q));
+    return c.json(
+      page(
+        [...org.members.values()].map((m) => renderOrgMember(s, org, m)),
+        q,
+      ),
+    );
   });
   route('get', '/orgs/current/members/pending', (c) => {
     const org = c.get('org');
     const q = parseQuery(c, PendingListQuery, ARRAY_PARAMS);
-    return c.json(page([...org.pending.values()].map((p) => renderPending(s, org, p)), q));
+    return c.json(
+      page(
+        [...org.pending.values()].map((p) => renderPending(s, org, p)),
+        q,
+      ),
+    );
   });
 
   // §B S5: 200 (not 201) with the pending identity.

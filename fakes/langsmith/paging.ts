@@ -32,7 +32,8 @@ export const ActiveListQuery = PendingListQuery.extend({
 export const ARRAY_PARAMS = ['emails', 'ls_user_ids', 'user_ids'] as const;
 
 type Row = Record<string, unknown>;
-type Query = z.output<typeof PendingListQuery> & Partial<Pick<z.output<typeof ActiveListQuery>, 'ls_user_ids' | 'user_ids' | 'is_disabled'>>;
+type Query = z.output<typeof PendingListQuery> &
+  Partial<Pick<z.output<typeof ActiveListQuery>, 'ls_user_ids' | 'user_ids' | 'is_disabled'>>;
 
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
@@ -49,7 +50,13 @@ export function page(rows: Row[], q: Query): Row[] {
     return true;
   });
   const key = (r: Row) =>
-    q.sort_by === 'email' ? text(r['email']) : q.sort_by === 'name' ? text(r['full_name']) : q.sort_by === 'role' ? text(r['role_name']) : text(r['created_at']);
+    q.sort_by === 'email'
+      ? text(r['email'])
+      : q.sort_by === 'name'
+        ? text(r['full_name'])
+        : q.sort_by === 'role'
+          ? text(r['role_name'])
+          : text(r['created_at']);
   const sign = q.sort_by_desc ? -1 : 1;
   filtered.sort((a, b) => sign * (key(a).localeCompare(key(b)) || text(a['created_at']).localeCompare(text(b['created_at']))));
   return filtered.slice(q.offset, q.offset + q.limit);

@@ -202,7 +202,9 @@ export function snapshot(s: LangSmithState, org: Organization): Json {
           disabled: m.disabled,
           workspaces: live.flatMap((ws) => {
             const w = s.workspaceIdentityOf(ws, m.id);
-            return w ? [{ identityId: w.id, workspaceId: ws.id, displayName: ws.displayName, roleId: w.roleId, roleName: roleName(w.roleId) }] : [];
+            return w
+              ? [{ identityId: w.id, workspaceId: ws.id, displayName: ws.displayName, roleId: w.roleId, roleName: roleName(w.roleId) }]
+              : [];
           }),
         };
       })
@@ -226,11 +228,22 @@ export function snapshot(s: LangSmithState, org: Organization): Json {
       displayName: ws.displayName,
       deleted: ws.deleted,
       members: [...ws.members.values()]
-        .map((w) => ({ identityId: w.id, orgIdentityId: w.parentId, email: s.users.get(w.userId)!.email, roleId: w.roleId, roleName: roleName(w.roleId) }))
+        .map((w) => ({
+          identityId: w.id,
+          orgIdentityId: w.parentId,
+          email: s.users.get(w.userId)!.email,
+          roleId: w.roleId,
+          roleName: roleName(w.roleId),
+        }))
         .sort(byEmail),
       pending: [...org.pending.values()]
         .filter((p) => p.workspaces.has(ws.id))
-        .map((p) => ({ id: p.id, pendingId: p.workspaces.get(ws.id)!, email: p.email, roleName: roleName(p.workspaceRoleId ?? s.defaultWorkspaceRole(org).id) }))
+        .map((p) => ({
+          id: p.id,
+          pendingId: p.workspaces.get(ws.id)!,
+          email: p.email,
+          roleName: roleName(p.workspaceRoleId ?? s.defaultWorkspaceRole(org).id),
+        }))
         .sort(byEmail),
     })),
   };

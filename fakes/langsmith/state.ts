@@ -114,7 +114,13 @@ export class LangSmithState {
         ...input,
         id,
         apiKey: apiKey.key,
-        admin: { email: adminEmail, fullName: user.fullName ?? undefined, identityId: admin.id, userId: user.authUserId, lsUserId: user.id },
+        admin: {
+          email: adminEmail,
+          fullName: user.fullName ?? undefined,
+          identityId: admin.id,
+          userId: user.authUserId,
+          lsUserId: user.id,
+        },
         workspaces: [...org.workspaces.values()].map((w) => ({ id: w.id, displayName: w.displayName })),
       });
     }
@@ -269,7 +275,9 @@ export class LangSmithState {
   resolveRoleRef(org: Organization, ref: RoleRef, scope: AccessScope): Role {
     const roles = this.rolesOf(org).filter((r) => r.access_scope === scope);
     const role =
-      roles.find((r) => r.id === normId(ref)) ?? roles.find((r) => r.display_name === ref) ?? roles.find((r) => r.name === ref && r.name !== 'CUSTOM');
+      roles.find((r) => r.id === normId(ref)) ??
+      roles.find((r) => r.display_name === ref) ??
+      roles.find((r) => r.name === ref && r.name !== 'CUSTOM');
     if (!role) throw badReference(`No ${scope} role ${ref}`);
     return role;
   }
@@ -282,7 +290,9 @@ export class LangSmithState {
     const role = this.findRole(org, roleId);
     if (!role) throw badReference(`${field}: role ${roleId} not found`);
     if (role.access_scope !== scope) {
-      throw badReference(`${field} must be a role with access_scope "${scope}"; ${role.display_name} (${role.id}) has "${role.access_scope}"`);
+      throw badReference(
+        `${field} must be a role with access_scope "${scope}"; ${role.display_name} (${role.id}) has "${role.access_scope}"`,
+      );
     }
     return role;
   }
@@ -304,14 +314,27 @@ export class LangSmithState {
 
   addOrgIdentity(org: Organization, email: string, roleId: string, fullName: string | null, pin: PinnedIds = {}): OrgIdentity {
     const user = this.userFor(normEmail(email), fullName, pin);
-    const identity: OrgIdentity = { id: normId(pin.identityId ?? randomUUID()), userId: user.id, roleId, disabled: false, createdAt: stamp() };
+    const identity: OrgIdentity = {
+      id: normId(pin.identityId ?? randomUUID()),
+      userId: user.id,
+      roleId,
+      disabled: false,
+      createdAt: stamp(),
+    };
     org.members.set(identity.id, identity);
     return identity;
   }
 
   /** A workspace identity: always a fresh id, never the organization identity's (§B "Identity ids"). */
   addWorkspaceIdentity(ws: Workspace, parent: OrgIdentity, roleId: string): WorkspaceIdentity {
-    const identity: WorkspaceIdentity = { id: randomUUID(), userId: parent.userId, workspaceId: ws.id, parentId: parent.id, roleId, createdAt: stamp() };
+    const identity: WorkspaceIdentity = {
+      id: randomUUID(),
+      userId: parent.userId,
+      workspaceId: ws.id,
+      parentId: parent.id,
+      roleId,
+      createdAt: stamp(),
+    };
     ws.members.set(identity.id, identity);
     return identity;
   }
@@ -395,7 +418,13 @@ export class LangSmithState {
   private userFor(email: string, fullName: string | null, pin: PinnedIds = {}): User {
     const existing = this.usersByEmail.get(email);
     if (existing) return this.users.get(existing)!;
-    const user: User = { id: normId(pin.lsUserId ?? randomUUID()), authUserId: normId(pin.userId ?? randomUUID()), email, fullName, createdAt: stamp() };
+    const user: User = {
+      id: normId(pin.lsUserId ?? randomUUID()),
+      authUserId: normId(pin.userId ?? randomUUID()),
+      email,
+      fullName,
+      createdAt: stamp(),
+    };
     this.users.set(user.id, user);
     this.usersByEmail.set(email, user.id);
     return user;

@@ -34,7 +34,9 @@ function pydantic(ctx: Ctx, type: string, message: string, extra?: Record<string
 }
 
 /** `format: uuid` (ls-spec): a string pydantic can read as a UUID, canonicalised. */
-export const Uuid = z.string().transform((v, ctx) => parseUuid(v) ?? pydantic(ctx, 'uuid_parsing', UUID_MSG, { error: 'invalid character' }));
+export const Uuid = z
+  .string()
+  .transform((v, ctx) => parseUuid(v) ?? pydantic(ctx, 'uuid_parsing', UUID_MSG, { error: 'invalid character' }));
 
 /** `anyOf: [T, null]` with no default (ls-spec): null is the same as absent. */
 export const optional = <T extends z.ZodType>(t: T) => t.nullish().transform((v) => v ?? undefined);
@@ -44,7 +46,9 @@ const DISPLAY_NAME_PATTERN = "^[a-zA-Z0-9\\-_ '@()]+$";
 export const DisplayName = z.string().transform((v, ctx) => {
   if (v.length < 1) return pydantic(ctx, 'string_too_short', 'String should have at least 1 character', { min_length: 1 });
   if (!new RegExp(DISPLAY_NAME_PATTERN).test(v)) {
-    return pydantic(ctx, 'string_pattern_mismatch', `String should match pattern '${DISPLAY_NAME_PATTERN}'`, { pattern: DISPLAY_NAME_PATTERN });
+    return pydantic(ctx, 'string_pattern_mismatch', `String should match pattern '${DISPLAY_NAME_PATTERN}'`, {
+      pattern: DISPLAY_NAME_PATTERN,
+    });
   }
   return v;
 });
@@ -58,7 +62,8 @@ export const queryInt = (min: number, max: number | null, dflt: number) =>
     .optional()
     .transform((v, ctx) => {
       if (v === undefined) return dflt;
-      if (!/^\s*[-+]?\d+\s*$/.test(v)) return pydantic(ctx, 'int_parsing', 'Input should be a valid integer, unable to parse string as an integer');
+      if (!/^\s*[-+]?\d+\s*$/.test(v))
+        return pydantic(ctx, 'int_parsing', 'Input should be a valid integer, unable to parse string as an integer');
       const n = Number(v);
       if (n < min) return pydantic(ctx, 'greater_than_equal', `Input should be greater than or equal to ${min}`, { ge: min });
       if (max !== null && n > max) return pydantic(ctx, 'less_than_equal', `Input should be less than or equal to ${max}`, { le: max });
@@ -90,7 +95,10 @@ export const queryEnum = <T extends string>(values: readonly [T, ...T[]], dflt: 
     .transform((v, ctx): T => {
       if (v === undefined) return dflt;
       if ((values as readonly string[]).includes(v)) return v as T;
-      const expected = values.map((x) => `'${x}'`).join(', ').replace(/, ([^,]*)$/, ' or $1');
+      const expected = values
+        .map((x) => `'${x}'`)
+        .join(', ')
+        .replace(/, ([^,]*)$/, ' or $1');
       return pydantic(ctx, 'enum', `Input should be ${expected}`, { expected });
     });
 
@@ -132,6 +140,9 @@ export function parseQuery<T extends z.ZodType>(c: Context, schema: T, arrays: r
 export function pathUuid(c: Context, name: string): string {
   const value = c.req.param(name) ?? '';
   const id = parseUuid(value);
-  if (id === null) throw new ValidationFailure([{ type: 'uuid_parsing', loc: ['path', name], msg: UUID_MSG, input: value, ctx: { error: 'invalid character' } }]);
+  if (id === null)
+    throw new ValidationFailure([
+      { type: 'uuid_parsing', loc: ['path', name], msg: UUID_MSG, input: value, ctx: { error: 'invalid character' } },
+    ]);
   return id;
 }

@@ -49,7 +49,8 @@ function memberNamed(s: LangSmithState, org: Organization, b: WorkspaceMemberInp
   // Neither refusal is documented (400 `{detail}` here). A person whose invite is still pending
   // has no organization identity yet, so cannot be added ([ls-tf] refuses to try).
   else throw badReference('Name the organization member: org_identity_id (or ls_user_id, or the deprecated user_id)');
-  if (!found) throw badReference('That person is not an active member of this organization; invite them with POST /api/v1/orgs/current/members');
+  if (!found)
+    throw badReference('That person is not an active member of this organization; invite them with POST /api/v1/orgs/current/members');
   return found;
 }
 
@@ -61,7 +62,8 @@ function memberNamed(s: LangSmithState, org: Organization, b: WorkspaceMemberInp
 export function addWorkspaceMember(s: LangSmithState, org: Organization, ws: Workspace, b: WorkspaceMemberInput): WorkspaceIdentity {
   const member = memberNamed(s, org, b);
   const role = b.role_id === undefined ? s.defaultWorkspaceRole(org) : s.requireRole(org, b.role_id, 'workspace', 'role_id');
-  if (s.workspaceIdentityOf(ws, member.id)) throw conflict(`${s.users.get(member.userId)!.email} is already a member of workspace ${ws.displayName}`);
+  if (s.workspaceIdentityOf(ws, member.id))
+    throw conflict(`${s.users.get(member.userId)!.email} is already a member of workspace ${ws.displayName}`);
   return s.addWorkspaceIdentity(ws, member, role.id);
 }
 
@@ -73,7 +75,13 @@ function requireWorkspaceIdentity(ws: Workspace, identityId: string): WorkspaceI
 }
 
 /** §B S11. */
-export function setWorkspaceRole(s: LangSmithState, org: Organization, ws: Workspace, identityId: string, roleId: string): WorkspaceIdentity {
+export function setWorkspaceRole(
+  s: LangSmithState,
+  org: Organization,
+  ws: Workspace,
+  identityId: string,
+  roleId: string,
+): WorkspaceIdentity {
   const identity = requireWorkspaceIdentity(ws, identityId);
   identity.roleId = s.requireRole(org, roleId, 'workspace', 'role_id').id;
   return identity;
@@ -113,13 +121,23 @@ export function registerWorkspaceMemberRoutes(route: Route, s: LangSmithState): 
     const org = c.get('org');
     const ws = c.get('workspace');
     const q = parseQuery(c, ActiveListQuery, ARRAY_PARAMS);
-    return c.json(page([...ws.members.values()].map((m) => renderWorkspaceMember(s, org, ws, m)), q));
+    return c.json(
+      page(
+        [...ws.members.values()].map((m) => renderWorkspaceMember(s, org, ws, m)),
+        q,
+      ),
+    );
   });
   route('get', '/workspaces/current/members/pending', tenant(s), (c) => {
     const org = c.get('org');
     const ws = c.get('workspace');
     const q = parseQuery(c, PendingListQuery, ARRAY_PARAMS);
-    return c.json(page(pendingOf(org, ws).map((p) => renderWorkspacePending(s, org, ws, p)), q));
+    return c.json(
+      page(
+        pendingOf(org, ws).map((p) => renderWorkspacePending(s, org, ws, p)),
+        q,
+      ),
+    );
   });
 
   // §B S10: 200 (not 201) with ls-spec `Identity`.

@@ -55,7 +55,9 @@ export function registerWorkspaceRoutes(route: Route, s: LangSmithState): void {
     const org = c.get('org');
     const caller = c.get('caller');
     const { include_deleted } = parseQuery(c, ListQuery);
-    return c.json(visibleWorkspaces(s, org, caller, include_deleted).map((ws) => renderWorkspaceForUser(s, org, ws, caller.identity?.id ?? null)));
+    return c.json(
+      visibleWorkspaces(s, org, caller, include_deleted).map((ws) => renderWorkspaceForUser(s, org, ws, caller.identity?.id ?? null)),
+    );
   });
 
   // §B S2: 200 (not 201) with ls-spec `Tenant`.

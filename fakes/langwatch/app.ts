@@ -14,7 +14,17 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { describeIssues, Faults } from '../faults.js';
 import { createControlApp } from './control.js';
-import { controlBody, groupsBody, INTERNAL_500, LwError, organizationBody, RawAnswer, ScimFail, scimBody, UniqueViolation } from './errors.js';
+import {
+  controlBody,
+  groupsBody,
+  INTERNAL_500,
+  LwError,
+  organizationBody,
+  RawAnswer,
+  ScimFail,
+  scimBody,
+  UniqueViolation,
+} from './errors.js';
 import { createGroupsApp } from './groups.js';
 import { MANAGEMENT_API_VERSION, type OrganizationInput, type OrgSettings, type SeededOrganization } from './model.js';
 import { createOrganizationApp } from './organization.js';
@@ -56,9 +66,16 @@ function familyOf(c: Context, controlPrefix: string): { family: FamilyName; vers
 }
 
 /** The body LangWatch would send for a status no route chose (a fault, an unmapped failure). */
-function genericBody(family: FamilyName, versioned: boolean, status: number, code: string, message: string): { body: unknown; type: string } {
+function genericBody(
+  family: FamilyName,
+  versioned: boolean,
+  status: number,
+  code: string,
+  message: string,
+): { body: unknown; type: string } {
   if (family === 'scim') return { body: scimBody(status, message), type: 'application/scim+json' };
-  if (family === 'groups') return { body: { error: code, message, fault: status >= 500 ? 'platform' : 'customer' }, type: 'application/json' };
+  if (family === 'groups')
+    return { body: { error: code, message, fault: status >= 500 ? 'platform' : 'customer' }, type: 'application/json' };
   if (family === 'organization') return { body: organizationBody(new LwError(status, code, message), versioned), type: 'application/json' };
   return { body: controlBody(code, message), type: 'application/json' };
 }
@@ -66,7 +83,8 @@ function genericBody(family: FamilyName, versioned: boolean, status: number, cod
 export function createLangWatchFake(opts: LangWatchFakeOptions = {}): LangWatchFake {
   const faults = opts.faults ?? new Faults();
   const state = new LangWatchState({ settings: opts.settings });
-  let seeded: SeededOrganization | null = opts.organization === false ? null : state.createOrganization(opts.organization ?? {}, { initial: true });
+  let seeded: SeededOrganization | null =
+    opts.organization === false ? null : state.createOrganization(opts.organization ?? {}, { initial: true });
   const seed = { get: () => seeded, set: (s: SeededOrganization | null) => void (seeded = s) };
 
   const app = new Hono<{ Bindings: HttpBindings }>();
@@ -88,7 +106,12 @@ export function createLangWatchFake(opts: LangWatchFakeOptions = {}): LangWatchF
     if (status === 402) {
       // TARGETS §A1: SCIM answers a plan it does not have with 403, never 402.
       if (family === 'scim') status = 403;
-      message = family === 'scim' ? 'SCIM provisioning requires an Enterprise plan' : family === 'groups' ? 'Groups require an Enterprise plan' : 'The management API requires an Enterprise plan';
+      message =
+        family === 'scim'
+          ? 'SCIM provisioning requires an Enterprise plan'
+          : family === 'groups'
+            ? 'Groups require an Enterprise plan'
+            : 'The management API requires an Enterprise plan';
     }
     if (status >= 500 && family === 'groups') {
       code = 'Internal server error';
@@ -106,11 +129,16 @@ export function createLangWatchFake(opts: LangWatchFakeOptions = {}): LangWatchF
     const { family, versioned } = familyOf(c, faults.controlPrefix);
     if (err instanceof RawAnswer) return c.json(err.body, err.status as 400);
     if (family === 'control') {
-      if (err instanceof LwError) return c.json(controlBody(err.code, err.message, Object.keys(err.meta).length ? err.meta : undefined), err.status as 400);
+      if (err instanceof LwError)
+        return c.json(controlBody(err.code, err.message, Object.keys(err.meta).length ? err.meta : undefined), err.status as 400);
       if (err instanceof z.ZodError) return c.json(controlBody('invalid_request', describeIssues(err)), 400);
     }
     if (family === 'scim') {
-      if (err instanceof ScimFail) return new Response(JSON.stringify(scimBody(err.status, err.detail)), { status: err.status, headers: { 'Content-Type': 'application/scim+json' } });
+      if (err instanceof ScimFail)
+        return new Response(JSON.stringify(scimBody(err.status, err.detail)), {
+          status: err.status,
+          headers: { 'Content-Type': 'application/scim+json' },
+        });
       // TARGETS §A1 "Errors": a uniqueness violation the SCIM routes do not catch is the flat REST 409.
       if (err instanceof UniqueViolation) return c.json({ error: 'Conflict', message: err.message }, 409);
       return c.json(INTERNAL_500, 500);
@@ -130,7 +158,8 @@ export function createLangWatchFake(opts: LangWatchFakeOptions = {}): LangWatchF
 
   app.notFound((c) => {
     const { family } = familyOf(c, faults.controlPrefix);
-    if (family === 'control') return c.json(controlBody('not_found', `No such control endpoint: ${c.req.method} ${new URL(c.req.url).pathname}.`), 404);
+    if (family === 'control')
+      return c.json(controlBody('not_found', `No such control endpoint: ${c.req.method} ${new URL(c.req.url).pathname}.`), 404);
     // Hono's own 404 for a path no route serves (e.g. /api/scim/v2/Bulk, /Me, /.search).
     return c.text('404 Not Found', 404);
   });
@@ -146,4 +175,3 @@ export function createLangWatchFake(opts: LangWatchFakeOptions = {}): LangWatchF
 
   return { app, state, faults, organization: () => seeded };
 }
-

@@ -8,7 +8,15 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { describeIssues, readJson, type Faults } from '../faults.js';
 import { LwError } from './errors.js';
-import { BINDING_ROLES, KEY_SCOPES, ORG_ROLES, SCOPE_TYPES, type Organization, type OrgSettings, type SeededOrganization } from './model.js';
+import {
+  BINDING_ROLES,
+  KEY_SCOPES,
+  ORG_ROLES,
+  SCOPE_TYPES,
+  type Organization,
+  type OrgSettings,
+  type SeededOrganization,
+} from './model.js';
 import type { LangWatchState } from './state.js';
 
 const Str = z.string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') });
@@ -31,7 +39,11 @@ const Settings = z
     autoAcceptInvites: Bool.optional(),
   })
   .strict();
-const TeamBody = z.object({ id: IdStr.optional(), name: IdStr, projects: z.array(z.union([IdStr, z.object({ id: IdStr.optional(), name: IdStr })])).optional() });
+const TeamBody = z.object({
+  id: IdStr.optional(),
+  name: IdStr,
+  projects: z.array(z.union([IdStr, z.object({ id: IdStr.optional(), name: IdStr })])).optional(),
+});
 const MemberBody = z.object({
   userId: IdStr.optional(),
   email: Email.nullable(),
@@ -60,7 +72,10 @@ const OrganizationBody = z
 const KeyBody = z.object({
   token: IdStr.optional(),
   name: Str.optional(),
-  scopes: z.array(z.enum(KEY_SCOPES, oneOf(KEY_SCOPES))).min(1, 'must hold at least one scope').default(['organization:manage', 'organization:view']),
+  scopes: z
+    .array(z.enum(KEY_SCOPES, oneOf(KEY_SCOPES)))
+    .min(1, 'must hold at least one scope')
+    .default(['organization:manage', 'organization:view']),
   userId: IdStr.nullable().optional(),
 });
 const GroupBody = z.object({
@@ -70,7 +85,9 @@ const GroupBody = z.object({
   memberIds: z.array(IdStr).optional(),
   bindings: z.array(Binding).optional(),
 });
-const ClockBody = z.object({ advanceMs: z.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must be at least 0') }).strict();
+const ClockBody = z
+  .object({ advanceMs: z.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must be at least 0') })
+  .strict();
 
 async function parse<T extends z.ZodType>(c: { req: { text(): Promise<string> } }, schema: T, optional = false): Promise<z.output<T>> {
   const raw = await readJson(c as never);
@@ -96,7 +113,12 @@ export function dumpOrganization(state: LangWatchState, o: Organization) {
     settings: { ...o.settings },
     seatsUsed: state.seatsUsed(o),
     apiKeys: [...o.keys.values()].map((k) => ({ id: k.id, token: k.token, name: k.name, scopes: k.scopes, userId: k.userId })),
-    scimTokens: [...o.scimTokens.values()].map((t) => ({ id: t.id, description: t.description, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt })),
+    scimTokens: [...o.scimTokens.values()].map((t) => ({
+      id: t.id,
+      description: t.description,
+      createdAt: t.createdAt,
+      lastUsedAt: t.lastUsedAt,
+    })),
     teams: o.teams.map((t) => ({ id: t.id, name: t.name, projects: t.projects.map((p) => ({ ...p })) })),
     customRoles: o.customRoles.map((r) => ({ ...r })),
     members: [...o.members.values()].map((m) => {
@@ -119,7 +141,17 @@ export function dumpOrganization(state: LangWatchState, o: Organization) {
     // Pending invites only (accepted ones are memberships now); `expired` past the 48 h.
     invites: [...o.invites.values()]
       .filter((i) => i.status === 'PENDING')
-      .map((i) => ({ id: i.id, email: i.email, role: i.role, status: i.status, inviteCode: i.inviteCode, teams: i.teams.map((t) => ({ ...t })), createdAt: i.createdAt, expiration: i.expiration, expired: Date.parse(i.expiration) <= now })),
+      .map((i) => ({
+        id: i.id,
+        email: i.email,
+        role: i.role,
+        status: i.status,
+        inviteCode: i.inviteCode,
+        teams: i.teams.map((t) => ({ ...t })),
+        createdAt: i.createdAt,
+        expiration: i.expiration,
+        expired: Date.parse(i.expiration) <= now,
+      })),
     groups: [...o.groups.values()].map((g) => ({
       id: g.id,
       name: g.name,
@@ -128,20 +160,34 @@ export function dumpOrganization(state: LangWatchState, o: Organization) {
       externalId: g.externalId,
       createdAt: g.createdAt,
       // Membership rows; `inOrganization` false for a person removed from the organization since.
-      members: [...g.members.keys()].map((userId) => ({ userId, email: state.user(userId)?.email ?? null, inOrganization: o.members.has(userId) })),
+      members: [...g.members.keys()].map((userId) => ({
+        userId,
+        email: state.user(userId)?.email ?? null,
+        inOrganization: o.members.has(userId),
+      })),
       bindings: g.bindings.map(binding),
     })),
   };
 }
 
-export function createControlApp(state: LangWatchState, faults: Faults, seed: { get(): SeededOrganization | null; set(s: SeededOrganization | null): void }) {
+export function createControlApp(
+  state: LangWatchState,
+  faults: Faults,
+  seed: { get(): SeededOrganization | null; set(s: SeededOrganization | null): void },
+) {
   const control = new Hono({ strict: false });
   control.get('/', (c) => c.json({ controlApi: CONTROL_API_USAGE }));
   control.get('/state', (c) => {
     const only = c.req.query('organizationId');
     const orgs = [...state.organizations.values()].filter((o) => !only || o.id === only);
     if (only && orgs.length === 0) throw new LwError(404, 'organization_not_found', `No organization ${only}.`);
-    const users = [...state.users.values()].map((u) => ({ id: u.id, email: u.email, name: u.name, deactivated: u.deactivatedAt !== null, signOuts: u.signOuts }));
+    const users = [...state.users.values()].map((u) => ({
+      id: u.id,
+      email: u.email,
+      name: u.name,
+      deactivated: u.deactivatedAt !== null,
+      signOuts: u.signOuts,
+    }));
     return c.json({ now: state.now(), organizations: orgs.map((o) => dumpOrganization(state, o)), users });
   });
   control.post('/reset', async (c) => {
@@ -184,16 +230,30 @@ export function createControlApp(state: LangWatchState, faults: Faults, seed: { 
     const org = state.org(c.req.param('orgId'));
     const m = state.seedMember(org.id, await parse(c, MemberBody));
     const u = state.user(m.userId)!;
-    return c.json({ userId: m.userId, email: u.email, name: u.name, role: m.role, disabled: m.disabledAt !== null, deactivated: u.deactivatedAt !== null }, 201);
+    return c.json(
+      {
+        userId: m.userId,
+        email: u.email,
+        name: u.name,
+        role: m.role,
+        disabled: m.disabledAt !== null,
+        deactivated: u.deactivatedAt !== null,
+      },
+      201,
+    );
   });
   control.post('/organizations/:orgId/groups', async (c) => {
     const org = state.org(c.req.param('orgId'));
     const g = state.seedGroup(org.id, await parse(c, GroupBody));
-    return c.json(dumpOrganization(state, org).groups.find((x) => x.id === g.id), 201);
+    return c.json(
+      dumpOrganization(state, org).groups.find((x) => x.id === g.id),
+      201,
+    );
   });
   control.delete('/organizations/:orgId/groups/:groupId', (c) => {
     const org = state.org(c.req.param('orgId'));
-    if (!state.deleteGroupRow(org, c.req.param('groupId'))) throw new LwError(404, 'group_not_found', `Group ${c.req.param('groupId')} not found.`);
+    if (!state.deleteGroupRow(org, c.req.param('groupId')))
+      throw new LwError(404, 'group_not_found', `Group ${c.req.param('groupId')} not found.`);
     return c.json({ success: true });
   });
   control.post('/invites/:id/accept', (c) => {

@@ -95,11 +95,13 @@ const REMEDIATION: Record<string, { tips: string[]; docsUrl?: string }> = {
     ],
   },
   malformed_request: {
-    tips: ['The body could not be parsed at all — check for truncated JSON, a trailing comma, or a Content-Type that does not match what was sent'],
+    tips: [
+      'The body could not be parsed at all — check for truncated JSON, a trailing comma, or a Content-Type that does not match what was sent',
+    ],
   },
   enterprise_plan_required: {
     tips: [
-      "This part of the API is available on the Enterprise plan; meta.feature names which capability was refused",
+      'This part of the API is available on the Enterprise plan; meta.feature names which capability was refused',
       "Talk to your account team or visit the pricing page to upgrade the organization's plan",
     ],
     docsUrl: `${DOCS}/pricing`,

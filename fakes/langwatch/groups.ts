@@ -30,10 +30,14 @@ const Page = z.object({
 });
 
 // The handled errors of `server/app-layer/groups/errors.ts` and `role-bindings/errors.ts`.
-const notFound = (id?: string) => new LwError(404, 'group_not_found', `Group not found: ${id ?? ''}`, { id: id ?? '', ...(id ? { groupId: id } : {}) });
+const notFound = (id?: string) =>
+  new LwError(404, 'group_not_found', `Group not found: ${id ?? ''}`, { id: id ?? '', ...(id ? { groupId: id } : {}) });
 const scimManaged = (groupId: string) =>
-  new LwError(409, 'scim_managed_group', 'This group is managed by your identity provider, so it is renamed, changed and removed there', { groupId });
-const notInOrganization = (userId?: string) => new LwError(422, 'user_not_in_organization', 'That user is not a member of this organization', userId ? { userId } : {});
+  new LwError(409, 'scim_managed_group', 'This group is managed by your identity provider, so it is renamed, changed and removed there', {
+    groupId,
+  });
+const notInOrganization = (userId?: string) =>
+  new LwError(422, 'user_not_in_organization', 'That user is not a member of this organization', userId ? { userId } : {});
 
 export function createGroupsApp(state: LangWatchState): Hono<RestEnv> {
   const app = new Hono<RestEnv>();
@@ -55,18 +59,25 @@ export function createGroupsApp(state: LangWatchState): Hono<RestEnv> {
   });
   /** Membership rows of people still in the organization: the repository joins on `orgMemberships`. */
   const members = (org: Organization, g: Group) =>
-    [...g.members.keys()].filter((id) => org.members.has(id)).map((userId) => ({ userId, name: state.user(userId)?.name ?? null, email: state.user(userId)?.email ?? null }));
+    [...g.members.keys()]
+      .filter((id) => org.members.has(id))
+      .map((userId) => ({ userId, name: state.user(userId)?.name ?? null, email: state.user(userId)?.email ?? null }));
 
   /** CUSTOM needs a customRoleId (422 `custom_role_id_required`) of this organization (422 `custom_role_not_assignable`). */
   const checkCustomRoles = (org: Organization, bindings: BindingInput[]) => {
     const custom = bindings.filter((b) => b.role === 'CUSTOM');
-    if (custom.some((b) => !b.customRoleId)) throw new LwError(422, 'custom_role_id_required', 'A CUSTOM binding has to name which custom role it grants');
+    if (custom.some((b) => !b.customRoleId))
+      throw new LwError(422, 'custom_role_id_required', 'A CUSTOM binding has to name which custom role it grants');
     const bad = custom.find((b) => !org.customRoles.some((r) => r.id === b.customRoleId));
-    if (bad) throw new LwError(422, 'custom_role_not_assignable', 'That custom role cannot be granted here', { customRoleId: bad.customRoleId });
+    if (bad)
+      throw new LwError(422, 'custom_role_not_assignable', 'That custom role cannot be granted here', { customRoleId: bad.customRoleId });
   };
   /** `RoleBinding_group_*_role_scope_key`: one binding per group, role (or custom role) and scope. */
   const sameBinding = (a: Binding, b: BindingInput) =>
-    a.role === b.role && a.scopeType === b.scopeType && a.scopeId === b.scopeId && (a.role !== 'CUSTOM' || a.customRoleId === (b.customRoleId ?? null));
+    a.role === b.role &&
+    a.scopeType === b.scopeType &&
+    a.scopeId === b.scopeId &&
+    (a.role !== 'CUSTOM' || a.customRoleId === (b.customRoleId ?? null));
 
   // TARGETS §A2 "GET /api/groups": sorted by name, pagination {page, limit, total} and no totalPages.
   app.get('/', (c) => {
@@ -95,7 +106,10 @@ export function createGroupsApp(state: LangWatchState): Hono<RestEnv> {
     const bindings = b.bindings ?? [];
     checkCustomRoles(org, bindings);
     const badScope = bindings.find((x) => !state.scopeInOrganization(org, x.scopeType, x.scopeId));
-    if (badScope) throw new LwError(422, 'scope_not_in_organization', 'That scope does not belong to this organization', { scopeType: badScope.scopeType });
+    if (badScope)
+      throw new LwError(422, 'scope_not_in_organization', 'That scope does not belong to this organization', {
+        scopeType: badScope.scopeType,
+      });
     const g = state.createGroupRow(org, { name: b.name, slug: state.uniqueSlug(org, slugify(b.name), 2), scimSource: null });
     for (const id of memberIds) g.members.set(id, state.now());
     for (const x of bindings) if (!g.bindings.some((y) => sameBinding(y, x))) g.bindings.push(state.newBinding(x));
@@ -106,7 +120,15 @@ export function createGroupsApp(state: LangWatchState): Hono<RestEnv> {
   app.get('/:id', (c) => {
     const org = c.get('org');
     const g = find(org, c.req.param('id'), true);
-    return c.json({ id: g.id, name: g.name, slug: g.slug, externalId: g.externalId, scimSource: g.scimSource, members: members(org, g), bindings: g.bindings.map((b) => bindingView(org, b)) });
+    return c.json({
+      id: g.id,
+      name: g.name,
+      slug: g.slug,
+      externalId: g.externalId,
+      scimSource: g.scimSource,
+      members: members(org, g),
+      bindings: g.bindings.map((b) => bindingView(org, b)),
+    });
   });
 
   // TARGETS §A2 "PATCH": 409 `scim_managed_group` for a group with a scimSource.
@@ -152,7 +174,10 @@ export function createGroupsApp(state: LangWatchState): Hono<RestEnv> {
     const org = c.get('org');
     const g = find(org, c.req.param('id'), false);
     // The service passes a sentence where the group id belongs, so it lands in `groupId`.
-    if (g.scimSource) throw new LwError(409, 'scim_managed_group', scimManaged(g.id).message, { groupId: 'Cannot manually remove members from a SCIM-managed group' });
+    if (g.scimSource)
+      throw new LwError(409, 'scim_managed_group', scimManaged(g.id).message, {
+        groupId: 'Cannot manually remove members from a SCIM-managed group',
+      });
     if (!g.members.delete(c.req.param('userId'))) throw new Error('P2025: No record was found for a delete.');
     return c.json({ success: true });
   });
@@ -168,11 +193,16 @@ export function createGroupsApp(state: LangWatchState): Hono<RestEnv> {
     const input = await body(c, 'groups', BindingBody);
     const g = find(org, c.req.param('id'), false);
     if (!state.scopeInOrganization(org, input.scopeType, input.scopeId)) {
-      throw new LwError(422, 'scope_not_in_organization', 'That scope does not belong to this organization', { scopeType: 'Scope does not belong to this organization' });
+      throw new LwError(422, 'scope_not_in_organization', 'That scope does not belong to this organization', {
+        scopeType: 'Scope does not belong to this organization',
+      });
     }
     checkCustomRoles(org, [input]);
     if (g.bindings.some((x) => sameBinding(x, input))) {
-      throw new LwError(409, 'role_binding_already_exists', 'An identical role binding already exists', { scopeType: input.scopeType, scopeId: input.scopeId });
+      throw new LwError(409, 'role_binding_already_exists', 'An identical role binding already exists', {
+        scopeType: input.scopeType,
+        scopeId: input.scopeId,
+      });
     }
     const binding = state.newBinding(input);
     g.bindings.push(binding);

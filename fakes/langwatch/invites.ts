@@ -18,7 +18,9 @@ const CreateInvites = z.object({
       z.object({
         email: z.string().trim().min(1).pipe(z.email()),
         role: z.enum(ORG_ROLES),
-        teams: z.array(z.object({ teamId: z.string().min(1), role: z.enum(BINDING_ROLES), customRoleId: z.string().min(1).optional() })).min(1),
+        teams: z
+          .array(z.object({ teamId: z.string().min(1), role: z.enum(BINDING_ROLES), customRoleId: z.string().min(1).optional() }))
+          .min(1),
       }),
     )
     .min(1)
@@ -56,13 +58,20 @@ export function registerInvites(app: Hono<RestEnv>, state: LangWatchState, guard
     // 1. An address that already belongs to a member (case-insensitive): 409 with the stored address.
     for (const inv of invites) {
       const hit = [...org.members.keys()].map((id) => state.user(id)).find((u) => u?.email != null && sameAddress(u.email, inv.email));
-      if (hit) throw new LwError(409, 'already_organization_member', 'This person is already a member of the organization', { email: hit.email ?? '' });
+      if (hit)
+        throw new LwError(409, 'already_organization_member', 'This person is already a member of the organization', {
+          email: hit.email ?? '',
+        });
     }
     // 2. Seats: active members and live invites, plus the batch (`checkLicenseLimits`).
     const limit = org.settings.seatLimit;
     const used = state.seatsUsed(org);
     if (limit !== null && used + invites.length > limit) {
-      throw new LwError(403, 'member_seat_limit_reached', "The plan's member seats are all in use", { limitType: 'members', current: used, max: limit });
+      throw new LwError(403, 'member_seat_limit_reached', "The plan's member seats are all in use", {
+        limitType: 'members',
+        current: used,
+        max: limit,
+      });
     }
     // 3. Teams and custom roles, strictly: a bad one refuses the batch rather than granting less.
     const prepared = invites.map((inv) => ({ email: inv.email, role: inv.role, teams: resolveTeams(org, inv.teams) }));
@@ -102,12 +111,24 @@ export function registerInvites(app: Hono<RestEnv>, state: LangWatchState, guard
 }
 
 /** `resolveExplicitInviteTeams` in strict mode. */
-function resolveTeams(org: Organization, teams: { teamId: string; role: TeamGrant['role']; customRoleId?: string | undefined }[]): TeamGrant[] {
+function resolveTeams(
+  org: Organization,
+  teams: { teamId: string; role: TeamGrant['role']; customRoleId?: string | undefined }[],
+): TeamGrant[] {
   const badTeam = teams.find((t) => !org.teams.some((x) => x.id === t.teamId));
-  if (badTeam) throw new LwError(422, 'team_not_in_organization', 'That team does not belong to this organization', { teamId: badTeam.teamId });
-  const grants = teams.map((t) => ({ teamId: t.teamId, role: t.role, customRoleId: t.role === 'CUSTOM' ? (t.customRoleId ?? null) : null }));
-  if (grants.some((g) => g.role === 'CUSTOM' && !g.customRoleId)) throw new LwError(422, 'custom_role_id_required', 'A CUSTOM role binding needs a customRoleId');
+  if (badTeam)
+    throw new LwError(422, 'team_not_in_organization', 'That team does not belong to this organization', { teamId: badTeam.teamId });
+  const grants = teams.map((t) => ({
+    teamId: t.teamId,
+    role: t.role,
+    customRoleId: t.role === 'CUSTOM' ? (t.customRoleId ?? null) : null,
+  }));
+  if (grants.some((g) => g.role === 'CUSTOM' && !g.customRoleId))
+    throw new LwError(422, 'custom_role_id_required', 'A CUSTOM role binding needs a customRoleId');
   const badRole = grants.find((g) => g.customRoleId !== null && !org.customRoles.some((r) => r.id === g.customRoleId));
-  if (badRole) throw new LwError(422, 'custom_role_not_assignable', 'That custom role cannot be assigned here', { customRoleId: badRole.customRoleId });
+  if (badRole)
+    throw new LwError(422, 'custom_role_not_assignable', 'That custom role cannot be assigned here', {
+      customRoleId: badRole.customRoleId,
+    });
   return grants;
 }

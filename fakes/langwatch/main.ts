@@ -25,7 +25,11 @@ const lines = [
   `  view key       ${org.viewApiKey}   (organization:view)`,
   `  SCIM token     ${scimToken}`,
   `  admin          ${org.admin.email}  userId ${org.admin.userId}`,
-  ...(team ? [`  team           ${team.id}  (${team.name})${team.projects[0] ? `, project ${team.projects[0].id} (${team.projects[0].name})` : ''}`] : []),
+  ...(team
+    ? [
+        `  team           ${team.id}  (${team.name})${team.projects[0] ? `, project ${team.projects[0].id} (${team.projects[0].name})` : ''}`,
+      ]
+    : []),
   ...org.customRoles.map((r) => `  custom role    ${r.id}  (${r.name})`),
   `  settings       seatLimit ${org.settings.seatLimit ?? 'unlimited'}, plan ${org.settings.plan ? 'on' : 'off'}, autoAcceptInvites ${org.settings.autoAcceptInvites}`,
   '',
@@ -43,7 +47,7 @@ const lines = [
   'Control API (no auth, never faulted, not counted):',
   ...CONTROL_API_USAGE.map((l) => `  ${l}`),
   '',
-  'Faults (answered in each family\'s own error shape), e.g.:',
+  "Faults (answered in each family's own error shape), e.g.:",
   `  curl -s -X PUT ${fake.url}/_fake/faults -H 'Content-Type: application/json' -d '{"errors":{"next":3,"status":503}}'`,
   `  curl -s -X PUT ${fake.url}/_fake/faults -H 'Content-Type: application/json' -d '{"rateLimit":{"forMs":10000}}'`,
   `  curl -s -X PUT ${fake.url}/_fake/faults -H 'Content-Type: application/json' -d '{"latency":{"minMs":100,"maxMs":800},"resets":{"rate":0.05}}'`,

@@ -16,11 +16,10 @@ const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).optional(),
 });
 /** TARGETS §A3 "PATCH": exactly one of role or disabled, else 422. */
-const UpdateMember = z
-  .object({ role: z.enum(ORG_ROLES).optional(), disabled: z.boolean().optional() })
-  .superRefine((v, ctx) => {
-    if ([v.role, v.disabled].filter((f) => f !== undefined).length !== 1) ctx.addIssue({ code: 'custom', message: 'Send exactly one of role or disabled' });
-  });
+const UpdateMember = z.object({ role: z.enum(ORG_ROLES).optional(), disabled: z.boolean().optional() }).superRefine((v, ctx) => {
+  if ([v.role, v.disabled].filter((f) => f !== undefined).length !== 1)
+    ctx.addIssue({ code: 'custom', message: 'Send exactly one of role or disabled' });
+});
 
 const ORG_ROLE_PERMISSIONS: Record<Member['role'], string[]> = {
   ADMIN: ['organization:view', 'organization:manage', 'team:view', 'team:manage', 'project:view', 'project:manage'],
@@ -35,7 +34,8 @@ const BINDING_PERMISSIONS: Record<string, string[]> = {
 };
 
 export function registerMembers(app: Hono<RestEnv>, state: LangWatchState, guard: Guard): void {
-  const memberNotFound = (userId: string) => new LwError(404, 'member_not_found', `Organization member not found: ${userId}`, { id: userId, userId });
+  const memberNotFound = (userId: string) =>
+    new LwError(404, 'member_not_found', `Organization member not found: ${userId}`, { id: userId, userId });
   const find = (org: Organization, userId: string) => {
     const m = org.members.get(userId);
     if (!m) throw memberNotFound(userId);
@@ -60,7 +60,17 @@ export function registerMembers(app: Hono<RestEnv>, state: LangWatchState, guard
       .filter((b) => b.userId === userId && b.scopeType === 'TEAM')
       .flatMap((b) => {
         const team = org.teams.find((t) => t.id === b.scopeId);
-        return team ? [{ teamId: team.id, teamName: team.name, role: b.role, customRoleId: b.customRoleId, customRoleName: state.customRoleName(org, b.customRoleId) }] : [];
+        return team
+          ? [
+              {
+                teamId: team.id,
+                teamName: team.name,
+                role: b.role,
+                customRoleId: b.customRoleId,
+                customRoleName: state.customRoleName(org, b.customRoleId),
+              },
+            ]
+          : [];
       });
   const accessBinding = (org: Organization, b: Binding) => ({
     id: b.id,
@@ -81,7 +91,12 @@ export function registerMembers(app: Hono<RestEnv>, state: LangWatchState, guard
     const all = [...org.members.values()]
       .filter((m) => q.includeDisabled === 'true' || m.disabledAt === null)
       .map(row)
-      .sort((a, b) => textOrder(a.user.name, b.user.name) || textOrder(a.user.email, b.user.email) || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+      .sort(
+        (a, b) =>
+          textOrder(a.user.name, b.user.name) ||
+          textOrder(a.user.email, b.user.email) ||
+          (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0),
+      );
     return c.json({ members: all.slice(offset, offset + limit), totalCount: all.length });
   });
 
@@ -96,10 +111,22 @@ export function registerMembers(app: Hono<RestEnv>, state: LangWatchState, guard
     const m = find(org, c.req.param('userId'));
     const u = state.user(m.userId);
     return c.json({
-      user: { id: m.userId, name: u?.name ?? null, email: u?.email ?? null, orgRole: m.role, orgRolePermissions: m.disabledAt === null ? ORG_ROLE_PERMISSIONS[m.role] : [] },
+      user: {
+        id: m.userId,
+        name: u?.name ?? null,
+        email: u?.email ?? null,
+        orgRole: m.role,
+        orgRolePermissions: m.disabledAt === null ? ORG_ROLE_PERMISSIONS[m.role] : [],
+      },
       groups: [...org.groups.values()]
         .filter((g) => g.members.has(m.userId))
-        .map((g) => ({ id: g.id, name: g.name, slug: g.slug, scimSource: g.scimSource, bindings: g.bindings.map((b) => accessBinding(org, b)) })),
+        .map((g) => ({
+          id: g.id,
+          name: g.name,
+          slug: g.slug,
+          scimSource: g.scimSource,
+          bindings: g.bindings.map((b) => accessBinding(org, b)),
+        })),
       directBindings: org.userBindings.filter((b) => b.userId === m.userId).map((b) => accessBinding(org, b)),
     });
   });
@@ -121,7 +148,8 @@ export function registerMembers(app: Hono<RestEnv>, state: LangWatchState, guard
       return c.json(row(m));
     }
     // The self guard comes before the lookup, as in `setMemberDisabled`.
-    if (input.disabled && actor !== null && actor === userId) throw new LwError(400, 'cannot_disable_self', 'You cannot disable your own membership');
+    if (input.disabled && actor !== null && actor === userId)
+      throw new LwError(400, 'cannot_disable_self', 'You cannot disable your own membership');
     const m = find(org, userId);
     if (input.disabled) {
       if (activeAdmin(m) && state.activeAdmins(org) <= 1) {
@@ -133,7 +161,11 @@ export function registerMembers(app: Hono<RestEnv>, state: LangWatchState, guard
       const limit = org.settings.seatLimit;
       const used = state.seatsUsed(org);
       if (limit !== null && used >= limit) {
-        throw new LwError(403, 'member_seat_limit_reached', "The plan's member seats are all in use", { limitType: 'members', current: used, max: limit });
+        throw new LwError(403, 'member_seat_limit_reached', "The plan's member seats are all in use", {
+          limitType: 'members',
+          current: used,
+          max: limit,
+        });
       }
       m.disabledAt = null;
     }
@@ -146,7 +178,8 @@ export function registerMembers(app: Hono<RestEnv>, state: LangWatchState, guard
     const org = c.get('org');
     const userId = c.req.param('userId');
     const actor = c.get('key').userId;
-    if (actor !== null && actor === userId) throw new LwError(400, 'cannot_remove_self', 'You cannot remove yourself from the organization');
+    if (actor !== null && actor === userId)
+      throw new LwError(400, 'cannot_remove_self', 'You cannot remove yourself from the organization');
     const m = find(org, userId);
     if (m.role === 'ADMIN' && m.disabledAt === null && state.activeAdmins(org) <= 1) {
       throw new LwError(400, 'cannot_remove_last_admin', 'Cannot remove the last active administrator of an organization');

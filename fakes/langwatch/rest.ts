@@ -19,7 +19,9 @@ export interface RestEnv {
 }
 
 /** The middlewares of one guarded organization endpoint: version headers, org-key auth, the permission, the plan gate. */
-export type Guard = (permission: KeyScope) => readonly [MiddlewareHandler<RestEnv>, MiddlewareHandler<RestEnv>, MiddlewareHandler<RestEnv>, MiddlewareHandler<RestEnv>];
+export type Guard = (
+  permission: KeyScope,
+) => readonly [MiddlewareHandler<RestEnv>, MiddlewareHandler<RestEnv>, MiddlewareHandler<RestEnv>, MiddlewareHandler<RestEnv>];
 
 /**
  * The credential, as `extractCredentials` (auth-middleware.ts) finds it: a non-empty Bearer
@@ -95,7 +97,13 @@ function refuseSchema(family: Family, target: 'json' | 'query', error: z.ZodErro
   if (family === 'groups') {
     // platform/app/src/server/api/validation.ts `RequestValidationError`.
     const noun = target === 'json' ? 'request body' : 'query parameters';
-    throw new LwError(422, 'validation_error', `The ${noun} didn't match the expected shape.`, { target, fields: reasons.map((r) => r.meta.field) }, reasons);
+    throw new LwError(
+      422,
+      'validation_error',
+      `The ${noun} didn't match the expected shape.`,
+      { target, fields: reasons.map((r) => r.meta.field) },
+      reasons,
+    );
   }
   // packages/api/src/errors.ts `validationErrorFromZod`: no meta, the reasons carry it all.
   throw new LwError(422, 'validation_error', 'Validation error', {}, reasons);
@@ -112,7 +120,10 @@ export async function body<T extends z.ZodType>(c: Context<RestEnv>, family: Fam
       value = JSON.parse(await c.req.text()) as unknown;
     } catch {
       if (family === 'groups') {
-        throw new LwError(400, 'malformed_request', 'The request body could not be parsed.', { target: 'json', detail: 'Malformed JSON in request body' });
+        throw new LwError(400, 'malformed_request', 'The request body could not be parsed.', {
+          target: 'json',
+          detail: 'Malformed JSON in request body',
+        });
       }
       // An HTTPException reaches `formatError` as `http_error` with its own message.
       const versioned = c.get('versioned');

@@ -86,8 +86,15 @@ export function registerScimGroups(app: Hono<ScimEnv>, state: LangWatchState): v
   /** Membership set to exactly `ids` (after the organization filter of the adds). */
   const setMembers = (org: Organization, g: Group, ids: string[]) => {
     const wanted = new Set(ids);
-    addMembers(org, g, ids.filter((id) => !g.members.has(id)));
-    removeMembers(g, [...g.members.keys()].filter((id) => !wanted.has(id)));
+    addMembers(
+      org,
+      g,
+      ids.filter((id) => !g.members.has(id)),
+    );
+    removeMembers(
+      g,
+      [...g.members.keys()].filter((id) => !wanted.has(id)),
+    );
   };
   const rename = (g: Group, name: string) => {
     g.name = name;
@@ -131,7 +138,15 @@ export function registerScimGroups(app: Hono<ScimEnv>, state: LangWatchState): v
       .filter((g) => g.scimSource !== null && (wanted === null || g.name.toLowerCase() === wanted))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.seq - b.seq);
     const exclude = excludesMembers(c);
-    return scimJson(c, listResponse(rows.slice(startIndex - 1, startIndex - 1 + count).map((g) => view(g, exclude)), rows.length, startIndex, count));
+    return scimJson(
+      c,
+      listResponse(
+        rows.slice(startIndex - 1, startIndex - 1 + count).map((g) => view(g, exclude)),
+        rows.length,
+        startIndex,
+        count,
+      ),
+    );
   });
 
   app.post('/Groups', async (c) => {
@@ -144,8 +159,16 @@ export function registerScimGroups(app: Hono<ScimEnv>, state: LangWatchState): v
       throw new ScimFail(409, 'A group with this name already exists');
     }
     // A same-named REST group does not conflict: the new one gets the next slug (`name-1`).
-    const g = state.createGroupRow(org, { name: req.displayName, slug: state.uniqueSlug(org, slugify(req.displayName) || 'group', 1), scimSource: 'scim' });
-    addMembers(org, g, (req.members ?? []).map((m) => m.value));
+    const g = state.createGroupRow(org, {
+      name: req.displayName,
+      slug: state.uniqueSlug(org, slugify(req.displayName) || 'group', 1),
+      scimSource: 'scim',
+    });
+    addMembers(
+      org,
+      g,
+      (req.members ?? []).map((m) => m.value),
+    );
     return scimJson(c, view(g), 201);
   });
 
@@ -160,7 +183,11 @@ export function registerScimGroups(app: Hono<ScimEnv>, state: LangWatchState): v
     const req = parseScim(GroupRequest, body);
     // A rename is not checked for duplicates; bindings are untouched.
     if (req.displayName !== g.name) rename(g, req.displayName);
-    setMembers(org, g, (req.members ?? []).map((m) => m.value));
+    setMembers(
+      org,
+      g,
+      (req.members ?? []).map((m) => m.value),
+    );
     return scimJson(c, view(g));
   });
 

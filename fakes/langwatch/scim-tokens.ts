@@ -15,7 +15,12 @@ const CreateToken = z.object({ description: z.string().trim().min(1).max(255).op
 export function createScimTokensApp(state: LangWatchState, version: string | null): Hono<RestEnv> {
   const app = new Hono<RestEnv>();
   // Per route, not `use('*')`: the bare mount's wildcard would also catch the versioned paths.
-  const guard = [versionHeaders(version), orgAuth(state, 'organization'), requirePermission('organization:manage', 'organization'), planGate('SCIM')] as const;
+  const guard = [
+    versionHeaders(version),
+    orgAuth(state, 'organization'),
+    requirePermission('organization:manage', 'organization'),
+    planGate('SCIM'),
+  ] as const;
 
   // GET: `{tokens:[{id, description, createdAt, lastUsedAt}]}`, newest first, never a value or hash.
   app.get('/', ...guard, (c) => {
@@ -35,7 +40,8 @@ export function createScimTokensApp(state: LangWatchState, version: string | nul
   // DELETE: 200 `{success:true}`; an unknown or already revoked id is 404 `scim_token_not_found`.
   app.delete('/:id', ...guard, (c) => {
     const id = c.req.param('id');
-    if (!state.revokeScimToken(c.get('org'), id)) throw new LwError(404, 'scim_token_not_found', `SCIM token not found: ${id}`, { id, tokenId: id });
+    if (!state.revokeScimToken(c.get('org'), id))
+      throw new LwError(404, 'scim_token_not_found', `SCIM token not found: ${id}`, { id, tokenId: id });
     return c.json({ success: true });
   });
   return app;

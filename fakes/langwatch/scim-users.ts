@@ -70,7 +70,9 @@ export function registerScimUsers(app: Hono<ScimEnv>, state: LangWatchState): vo
   };
   /** The organization-scoped MEMBER grant a SCIM push asserts (`reconcileOrganizationMembership`). */
   const grantMembership = (org: Organization, userId: string) => {
-    const has = org.userBindings.some((b) => b.userId === userId && b.scopeType === 'ORGANIZATION' && b.scopeId === org.id && b.role === 'MEMBER');
+    const has = org.userBindings.some(
+      (b) => b.userId === userId && b.scopeType === 'ORGANIZATION' && b.scopeId === org.id && b.role === 'MEMBER',
+    );
     if (!has) org.userBindings.push({ ...state.newBinding({ role: 'MEMBER', scopeType: 'ORGANIZATION', scopeId: org.id }), userId });
   };
 

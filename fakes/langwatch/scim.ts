@@ -80,12 +80,22 @@ export function createScimApp(state: LangWatchState): Hono<ScimEnv> {
       sort: { supported: false },
       etag: { supported: false },
       authenticationSchemes: [
-        { type: 'oauthbearertoken', name: 'OAuth Bearer Token', description: 'Authentication scheme using the OAuth Bearer Token standard' },
+        {
+          type: 'oauthbearertoken',
+          name: 'OAuth Bearer Token',
+          description: 'Authentication scheme using the OAuth Bearer Token standard',
+        },
       ],
     }),
   );
   app.get('/ResourceTypes', (c) =>
-    c.json({ schemas: [LIST_RESPONSE], totalResults: 2, itemsPerPage: 2, startIndex: 1, Resources: [resourceType('User', CORE_USER), resourceType('Group', CORE_GROUP)] }),
+    c.json({
+      schemas: [LIST_RESPONSE],
+      totalResults: 2,
+      itemsPerPage: 2,
+      startIndex: 1,
+      Resources: [resourceType('User', CORE_USER), resourceType('Group', CORE_GROUP)],
+    }),
   );
   app.get('/Schemas', (c) => c.json({ schemas: [LIST_RESPONSE], totalResults: 2, itemsPerPage: 2, startIndex: 1, Resources: SCHEMAS }));
 

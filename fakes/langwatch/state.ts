@@ -163,7 +163,14 @@ export class LangWatchState extends Store {
     if (input.userId && !org.members.has(input.userId)) {
       throw new LwError(400, 'user_not_in_organization', `userId: ${input.userId} is not a member of the organization`);
     }
-    const key: ApiKey = { id: parts.id, token, name: input.name ?? 'API key', scopes: [...new Set(input.scopes)], userId: input.userId ?? null, createdAt: this.now() };
+    const key: ApiKey = {
+      id: parts.id,
+      token,
+      name: input.name ?? 'API key',
+      scopes: [...new Set(input.scopes)],
+      userId: input.userId ?? null,
+      createdAt: this.now(),
+    };
     org.keys.set(key.id, key);
     this.keyIndex.set(key.id, org.id);
     return key;
@@ -211,7 +218,9 @@ export class LangWatchState extends Store {
       id: input.id ?? newId('team'),
       name: input.name,
       slug: slugify(input.name),
-      projects: (input.projects ?? []).map((p) => (typeof p === 'string' ? { id: newId('project'), name: p } : { id: p.id ?? newId('project'), name: p.name })),
+      projects: (input.projects ?? []).map((p) =>
+        typeof p === 'string' ? { id: newId('project'), name: p } : { id: p.id ?? newId('project'), name: p.name },
+      ),
     };
     org.teams.push(team);
     return team;
@@ -240,7 +249,8 @@ export class LangWatchState extends Store {
       throw new LwError(409, 'user_exists', `${email} already belongs to account ${user.id}.`);
     }
     for (const b of input.bindings ?? []) {
-      if (!this.scopeInOrganization(org, b.scopeType, b.scopeId)) throw new LwError(400, 'scope_not_in_organization', `bindings: ${b.scopeId} is not a scope of the organization`);
+      if (!this.scopeInOrganization(org, b.scopeType, b.scopeId))
+        throw new LwError(400, 'scope_not_in_organization', `bindings: ${b.scopeId} is not a scope of the organization`);
     }
     user ??= this.createUser({ id: input.userId, email, name: input.name ?? null });
     for (const b of input.bindings ?? []) org.userBindings.push({ ...this.newBinding(b), userId: user.id });
@@ -255,12 +265,19 @@ export class LangWatchState extends Store {
     const org = this.org(organizationId);
     if (input.id && org.groups.has(input.id)) throw new LwError(409, 'group_exists', `Group ${input.id} already exists.`);
     for (const userId of input.memberIds ?? []) {
-      if (!org.members.has(userId)) throw new LwError(400, 'user_not_in_organization', `memberIds: ${userId} is not a member of the organization`);
+      if (!org.members.has(userId))
+        throw new LwError(400, 'user_not_in_organization', `memberIds: ${userId} is not a member of the organization`);
     }
-    const group = this.createGroupRow(org, { id: input.id, name: input.name, slug: this.uniqueSlug(org, slugify(input.name), 2), scimSource: input.scimSource ?? null });
+    const group = this.createGroupRow(org, {
+      id: input.id,
+      name: input.name,
+      slug: this.uniqueSlug(org, slugify(input.name), 2),
+      scimSource: input.scimSource ?? null,
+    });
     for (const userId of input.memberIds ?? []) group.members.set(userId, this.now());
     for (const b of input.bindings ?? []) {
-      if (!this.scopeInOrganization(org, b.scopeType, b.scopeId)) throw new LwError(400, 'scope_not_in_organization', `bindings: ${b.scopeId} is not a scope of the organization`);
+      if (!this.scopeInOrganization(org, b.scopeType, b.scopeId))
+        throw new LwError(400, 'scope_not_in_organization', `bindings: ${b.scopeId} is not a scope of the organization`);
       group.bindings.push(this.newBinding(b));
     }
     return group;
@@ -270,7 +287,6 @@ export class LangWatchState extends Store {
   deleteGroupRow(org: Organization, groupId: string): boolean {
     return org.groups.delete(groupId);
   }
-
 
   findInvite(inviteId: string): { org: Organization; invite: Invite } | null {
     for (const org of this.organizations.values()) {
@@ -287,13 +303,18 @@ export class LangWatchState extends Store {
    */
   acceptInvite(org: Organization, invite: Invite): Member {
     if (invite.status !== 'PENDING') throw new LwError(409, 'invite_not_pending', `Invite ${invite.id} was already accepted.`);
-    if (Date.parse(invite.expiration) <= this.clock.nowMs()) throw new LwError(410, 'invite_expired', `Invite ${invite.id} expired at ${invite.expiration}.`);
+    if (Date.parse(invite.expiration) <= this.clock.nowMs())
+      throw new LwError(410, 'invite_expired', `Invite ${invite.id} expired at ${invite.expiration}.`);
     const email = invite.email.toLowerCase();
     const user = this.userByEmail(email) ?? this.createUser({ email, name: null });
-    if (org.members.has(user.id)) throw new LwError(409, 'already_organization_member', `${email} is already a member of the organization.`);
+    if (org.members.has(user.id))
+      throw new LwError(409, 'already_organization_member', `${email} is already a member of the organization.`);
     const member = this.addMembership(org, user.id, invite.role);
     for (const t of invite.teams) {
-      org.userBindings.push({ ...this.newBinding({ role: t.role, customRoleId: t.customRoleId, scopeType: 'TEAM', scopeId: t.teamId }), userId: user.id });
+      org.userBindings.push({
+        ...this.newBinding({ role: t.role, customRoleId: t.customRoleId, scopeType: 'TEAM', scopeId: t.teamId }),
+        userId: user.id,
+      });
     }
     invite.status = 'ACCEPTED';
     return member;

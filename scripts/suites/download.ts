@@ -88,7 +88,9 @@ async function fetchVerified(baseUrl: string, file: SuiteFile, timeoutMs: number
   }
   const got = sha256(bytes);
   if (got !== file.sha256) {
-    throw new DownloadError(`checksum mismatch for ${file.file}: SHA-256 ${got}, expected ${file.sha256} (from ${url}); nothing was written`);
+    throw new DownloadError(
+      `checksum mismatch for ${file.file}: SHA-256 ${got}, expected ${file.sha256} (from ${url}); nothing was written`,
+    );
   }
   return bytes;
 }
@@ -96,7 +98,8 @@ async function fetchVerified(baseUrl: string, file: SuiteFile, timeoutMs: number
 /** The most specific reason Node's fetch gives: ENOTFOUND, ECONNREFUSED, a timeout... */
 function networkCause(err: unknown): string {
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return 'timed out';
-  const cause = err instanceof Error ? (err.cause as { code?: unknown; message?: unknown; errors?: { code?: unknown }[] } | undefined) : undefined;
+  const cause =
+    err instanceof Error ? (err.cause as { code?: unknown; message?: unknown; errors?: { code?: unknown }[] } | undefined) : undefined;
   const code = cause?.code ?? cause?.errors?.[0]?.code;
   if (typeof code === 'string') return code;
   if (typeof cause?.message === 'string' && cause.message) return cause.message;

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { AdminScope } from '../store/admin-keys.repo.js';
@@ -16,6 +17,18 @@ export interface AppDeps {
   worker?: SyncWorker;
   /** Batches the log entries of SCIM reads; createApp makes one when none is given. */
   syncLog: SyncLogBuffer;
+  /**
+   * Authenticates an admin request that carries no `Authorization: Bearer` key, or answers null:
+   * the console's session cookie, wired in by src/app.ts, so the admin API knows no console.
+   */
+  adminSession?: (c: Context<AppEnv>) => AdminCaller | null;
+}
+
+/** The caller of an admin request: the organization, scopes and id of its admin key. */
+export interface AdminCaller {
+  organizationId: string;
+  scopes: AdminScope[];
+  keyId: string;
 }
 
 export interface AppEnv {
@@ -26,6 +39,6 @@ export interface AppEnv {
     /** The SCIM request's sync-log draft (src/api/scim/sync-log.ts). */
     log: LogDraft;
     /** Set by the admin API's auth: the organization and scopes of the caller's admin key. */
-    admin: { organizationId: string; scopes: AdminScope[]; keyId: string };
+    admin: AdminCaller;
   };
 }

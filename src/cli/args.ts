@@ -87,7 +87,12 @@ export function helpText(cmd: CommandSpec, path: string): string {
   if (cmd.description) parts.push(cmd.description);
   else parts.push(cmd.summary);
   if (cmd.subcommands) {
-    const commandLine = (s: CommandSpec) => [s.name, ...(s.subcommands ? ['<subcommand>'] : []), ...(s.args ?? []).map((a) => (a.optional ? `[<${a.name}>]` : `<${a.name}>`))].join(' ');
+    const commandLine = (s: CommandSpec) =>
+      [
+        s.name,
+        ...(s.subcommands ? ['<subcommand>'] : []),
+        ...(s.args ?? []).map((a) => (a.optional ? `[<${a.name}>]` : `<${a.name}>`)),
+      ].join(' ');
     parts.push(['Commands:', ...table(cmd.subcommands.map((s): [string, string] => [commandLine(s), s.summary]))].join('\n'));
   }
   const options = Object.entries(allOptions(cmd)).map(([name, o]): [string, string] => [
@@ -99,9 +104,7 @@ export function helpText(cmd: CommandSpec, path: string): string {
   return parts.join('\n\n');
 }
 
-export type Resolution =
-  | { kind: 'help'; text: string }
-  | { kind: 'run'; run: NonNullable<CommandSpec['run']>; input: Input };
+export type Resolution = { kind: 'help'; text: string } | { kind: 'run'; run: NonNullable<CommandSpec['run']>; input: Input };
 
 /**
  * Walks `argv` down the tree: leading words that name a subcommand descend; the rest are the
@@ -131,7 +134,9 @@ export function resolve(root: CommandSpec, argv: string[]): Resolution {
   const options = allOptions(cmd);
   const { values, positionals, tokens } = parseArgs({
     args: rest,
-    options: Object.fromEntries(Object.entries(options).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}) }])),
+    options: Object.fromEntries(
+      Object.entries(options).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}) }]),
+    ),
     strict: false,
     allowPositionals: true,
     tokens: true,
@@ -144,8 +149,14 @@ export function resolve(root: CommandSpec, argv: string[]): Resolution {
     if (!spec) throw new UsageError(path, `unknown option ${token.rawName}`);
     if (spec.type === 'boolean' && token.value !== undefined) throw new UsageError(path, `${token.rawName} takes no value`);
     // parseArgs takes the next word even when it is an option: `--name --json` lacks a name.
-    if (spec.type === 'string' && (token.value === undefined || (!token.inlineValue && token.value.startsWith('-') && token.value !== '-'))) {
-      throw new UsageError(path, `${token.rawName} needs a value${token.value ? ` (write ${token.rawName}=${token.value} for one that starts with "-")` : ''}`);
+    if (
+      spec.type === 'string' &&
+      (token.value === undefined || (!token.inlineValue && token.value.startsWith('-') && token.value !== '-'))
+    ) {
+      throw new UsageError(
+        path,
+        `${token.rawName} needs a value${token.value ? ` (write ${token.rawName}=${token.value} for one that starts with "-")` : ''}`,
+      );
     }
   }
   const parsed: Record<string, unknown> = { ...values };

@@ -30,7 +30,7 @@ import {
 import { DEFAULT_ORGANIZATION_ID } from '../store/connections.repo.js';
 import { DB_FILE, migrate, openDb, type Db } from '../store/db.js';
 import { getTarget, listTargets, type TargetRow } from '../store/targets.repo.js';
-import type { ResolvedTarget } from '../sync/worker.js';
+import type { ResolvedTarget } from '../sync/port.js';
 import { createTargetResolver } from '../targets/registry.js';
 import { JSON_OPTION, type CommandSpec, type Input } from './args.js';
 import { print } from './common.js';
@@ -121,7 +121,13 @@ function configuredTarget(config: Config, db: Db | null, env: NodeJS.ProcessEnv)
     const same = recorded && recorded.kind === row.kind && recorded.url === row.url;
     return {
       row: same
-        ? { ...row, lastSuccessAt: recorded.lastSuccessAt, lastFailureAt: recorded.lastFailureAt, lastError: recorded.lastError, reconcile: recorded.reconcile }
+        ? {
+            ...row,
+            lastSuccessAt: recorded.lastSuccessAt,
+            lastFailureAt: recorded.lastFailureAt,
+            lastError: recorded.lastError,
+            reconcile: recorded.reconcile,
+          }
         : row,
       resolved,
     };

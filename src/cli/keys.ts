@@ -22,7 +22,11 @@ function keyLine(k: AdminKeyInfo): string {
 function list(input: Input): number {
   return withDb(cliConfig(), (db) => {
     const keys = listAdminKeys(db, DEFAULT_ORGANIZATION_ID);
-    print(flag(input.values, 'json'), keys, keys.length ? keys.map(keyLine).join('\n') : 'No admin keys yet. Create one with: scim-bridge keys create');
+    print(
+      flag(input.values, 'json'),
+      keys,
+      keys.length ? keys.map(keyLine).join('\n') : 'No admin keys yet. Create one with: scim-bridge keys create',
+    );
     return EXIT.ok;
   });
 }
@@ -80,7 +84,8 @@ Keys belong to the default organization. The key of BRIDGE_ADMIN_KEY is listed w
     { name: 'list', summary: 'List the admin keys with scopes, status and last use', options: { json: JSON_OPTION }, run: list },
     {
       name: 'create',
-      summary: 'Create a key and print its secret once. It has organization:manage\n(writes and reads) unless --view-only gives it organization:view',
+      summary:
+        'Create a key and print its secret once. It has organization:manage\n(writes and reads) unless --view-only gives it organization:view',
       options: {
         name: {
           type: 'string',

@@ -19,11 +19,24 @@ function line(e: LogView): string {
     s.membersAdded?.length ? `+${s.membersAddedCount ?? s.membersAdded.length} members` : '',
     s.membersRemoved?.length ? `-${s.membersRemovedCount ?? s.membersRemoved.length} members` : '',
     s.activation ?? '',
-  ].filter(Boolean).join('; ');
+  ]
+    .filter(Boolean)
+    .join('; ');
   // An admin's action is named by the key that made it; a refusal by what the caller was told.
-  const who = e.kind === 'admin' ? `admin:${e.actor?.name ?? e.actor?.keyId ?? '?'}${e.actor ? ` (${e.actor.via})` : ''}` : (e.source ?? '-');
+  const who =
+    e.kind === 'admin' ? `admin:${e.actor?.name ?? e.actor?.keyId ?? '?'}${e.actor ? ` (${e.actor.via})` : ''}` : (e.source ?? '-');
   const why = e.outcome === 'failed' && e.detail ? `${e.errorCode ? `${e.errorCode}: ` : ''}${e.detail}` : '';
-  return [e.at, who, `${e.method} ${e.path}`, `${e.status}${e.scimType ? ` ${e.scimType}` : ''}`, e.outcome, e.resourceName ?? '', e.downstream === 'pending' ? 'downstream pending' : '', what, why]
+  return [
+    e.at,
+    who,
+    `${e.method} ${e.path}`,
+    `${e.status}${e.scimType ? ` ${e.scimType}` : ''}`,
+    e.outcome,
+    e.resourceName ?? '',
+    e.downstream === 'pending' ? 'downstream pending' : '',
+    what,
+    why,
+  ]
     .filter(Boolean)
     .join('  ');
 }
@@ -47,7 +60,9 @@ export async function printLogs(
   while (!signal.aborted) {
     await new Promise((r) => setTimeout(r, 500));
     // Newer than the last one shown: page backwards from the top down to it.
-    const fresh = listLogs(db, organizationId, filters, null, 1000).data.filter((e) => e.id > last).reverse();
+    const fresh = listLogs(db, organizationId, filters, null, 1000)
+      .data.filter((e) => e.id > last)
+      .reverse();
     if (fresh.length) {
       show(fresh);
       last = fresh[fresh.length - 1]!.id;
@@ -94,7 +109,12 @@ export const LOGS_COMMAND: CommandSpec = {
     source: { type: 'string', value: '<okta|azure-ad|...>', help: "only this connection's requests" },
     user: { type: 'string', value: '<userName or email>', help: 'only requests about this user' },
     group: { type: 'string', value: '<id or displayName>', help: 'only requests about this group' },
-    type: { type: 'string', value: '<User|Group>', help: 'only this resource type', schema: z.enum(['User', 'Group'], 'must be User or Group') },
+    type: {
+      type: 'string',
+      value: '<User|Group>',
+      help: 'only this resource type',
+      schema: z.enum(['User', 'Group'], 'must be User or Group'),
+    },
     kind: {
       type: 'string',
       value: '<scim|admin>',

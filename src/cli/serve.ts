@@ -50,7 +50,12 @@ key configured, it makes an "okta" connection and an admin key and prints both s
         .transform(Number)
         .refine((n) => n <= 65535, 'must be a port number from 0 to 65535'),
     },
-    host: { type: 'string', value: '<address>', help: 'listen on this address (instead of HOST, default 0.0.0.0)', schema: z.string().min(1, 'must not be empty') },
+    host: {
+      type: 'string',
+      value: '<address>',
+      help: 'listen on this address (instead of HOST, default 0.0.0.0)',
+      schema: z.string().min(1, 'must not be empty'),
+    },
   },
   run,
 };

@@ -17,7 +17,9 @@ export function consoleEntry(): string {
     const path = fileURLToPath(new URL(name, import.meta.url));
     if (existsSync(path)) return path;
   }
-  throw new Error(`The console's script is missing: no client/main.ts or client/main.js in ${fileURLToPath(new URL('.', import.meta.url))}`);
+  throw new Error(
+    `The console's script is missing: no client/main.ts or client/main.js in ${fileURLToPath(new URL('.', import.meta.url))}`,
+  );
 }
 
 export async function bundleConsoleScript(entry = consoleEntry()): Promise<string> {
@@ -25,7 +27,9 @@ export async function bundleConsoleScript(entry = consoleEntry()): Promise<strin
   try {
     esbuild = await import('esbuild');
   } catch (err) {
-    throw new Error(`The console needs the esbuild package to serve its script; install the dependencies (npm install): ${(err as Error).message}`);
+    throw new Error(
+      `The console needs the esbuild package to serve its script; install the dependencies (npm install): ${(err as Error).message}`,
+    );
   }
   const result = await esbuild.build({
     entryPoints: [entry],

@@ -14,14 +14,7 @@ import { authenticateAdminKey } from '../store/admin-keys.repo.js';
 import { CONSOLE_HTML } from './assets/page.js';
 import { CONSOLE_CSS } from './assets/styles.js';
 import { consoleScript } from './bundle.js';
-import {
-  CONSOLE_HEADER,
-  CONSOLE_HEADER_VALUE,
-  SECURE_SESSION_COOKIE,
-  SESSION_COOKIE,
-  sessionIdOf,
-  sessionStore,
-} from './sessions.js';
+import { CONSOLE_HEADER, CONSOLE_HEADER_VALUE, SECURE_SESSION_COOKIE, SESSION_COOKIE, sessionIdOf, sessionStore } from './sessions.js';
 import { recordRefusedAuthentication } from '../api/refused-auth.js';
 
 export const CONSOLE_PATH = '/admin';
@@ -86,7 +79,9 @@ export function consoleRoutes(): Hono<AppEnv> {
 
   app.get(CONSOLE_PATH, asset(CONSOLE_HTML, 'text/html; charset=utf-8'));
   // A build failure is a bug of this code: it reaches app.onError (a 500, the cause in the log).
-  app.get(`${CONSOLE_PATH}/console.js`, async (c) => c.body(await consoleScript(), 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
+  app.get(`${CONSOLE_PATH}/console.js`, async (c) =>
+    c.body(await consoleScript(), 200, { 'Content-Type': 'text/javascript; charset=utf-8' }),
+  );
   app.get(`${CONSOLE_PATH}/console.css`, asset(CONSOLE_CSS, 'text/css; charset=utf-8'));
 
   /** Who the session is: 200 with the organization, scopes and expiry, or 401. */

@@ -19,7 +19,13 @@ export function listDeliveries(ctx: AdminContext, q: { limit: number }) {
   const pass = reconcileProgress(ctx.db, ctx.organizationId);
   return {
     target: target
-      ? { kind: target.kind, url: target.url, lastSuccessAt: target.lastSuccessAt, lastFailureAt: target.lastFailureAt, lastError: target.lastError }
+      ? {
+          kind: target.kind,
+          url: target.url,
+          lastSuccessAt: target.lastSuccessAt,
+          lastFailureAt: target.lastFailureAt,
+          lastError: target.lastError,
+        }
       : { kind: 'embedded' as const, url: null, lastSuccessAt: null, lastFailureAt: null, lastError: null },
     reconcile: pass?.startedAt ? pass : null,
     pending: sync.listMarksLabelled(ctx.db, ctx.organizationId, PENDING_LIMIT).map((m) => ({

@@ -7,12 +7,7 @@ import { totalOf } from '../store/scim-rows.js';
 import * as groups from '../store/groups.repo.js';
 import type { GroupRecord, MemberRecord } from '../store/groups.repo.js';
 import { existingUserIds } from '../store/users.repo.js';
-import {
-  projectGroupCreated,
-  projectGroupDeleted,
-  projectGroupUpdated,
-  projectMembership,
-} from './access/projector.js';
+import { projectGroupCreated, projectGroupDeleted, projectGroupUpdated, projectMembership } from './access/projector.js';
 import { now, type ScimContext } from './context.js';
 import { changedAttributes, groupKey, loggedWrite, membersSummary } from './sync-log.js';
 import { buildListQuery, type ListParams } from './query.js';
@@ -52,7 +47,10 @@ function resolveMembers(ctx: ScimContext, groupId: string, inputs: MemberInput[]
   const groupIds = missing.length ? groups.existingGroupIds(ctx.db, ctx.connection.id, missing) : new Set<string>();
   const unknown = missing.filter((id) => !groupIds.has(id));
   if (unknown.length > 0) {
-    const shown = unknown.slice(0, 5).map((id) => `"${id}"`).join(', ');
+    const shown = unknown
+      .slice(0, 5)
+      .map((id) => `"${id}"`)
+      .join(', ');
     throw ScimError.invalidValue(
       `members: ${shown}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''} ` +
         `${unknown.length === 1 ? 'is not a User or Group' : 'are not Users or Groups'} of this connection.`,
@@ -100,9 +98,7 @@ export function listGroups(ctx: ScimContext, params: ListParams, withMembers: bo
   return groupCommit(ctx.db).read(() => {
     const page = groups.listGroups(ctx.db, ctx.connection.id, query);
     const total = totalOf(query, page.length, () => groups.countGroups(ctx.db, ctx.connection.id, query.filter));
-    const views: GroupView[] = page.map((group) =>
-      withMembers ? { group, members: groups.listMembers(ctx.db, group.seq) } : { group },
-    );
+    const views: GroupView[] = page.map((group) => (withMembers ? { group, members: groups.listMembers(ctx.db, group.seq) } : { group }));
     return { views, total, startIndex };
   });
 }
@@ -113,9 +109,7 @@ export function createGroup(ctx: ScimContext, body: unknown): GroupView & Member
     const at = now();
     const group = groups.insertGroup(ctx.db, ctx.connection.id, resource, at);
     projectGroupCreated(ctx.db, ctx.connection, group.id, resource, at);
-    const change = members?.length
-      ? applyMemberOps(ctx, group, [{ kind: 'add', members }])
-      : { added: [], removed: [] };
+    const change = members?.length ? applyMemberOps(ctx, group, [{ kind: 'add', members }]) : { added: [], removed: [] };
     projectMembership(ctx.db, ctx.connection, group.id, change.added, change.removed, at);
     return {
       result: { group, members: groups.listMembers(ctx.db, group.seq), ...change },
@@ -184,9 +178,7 @@ export function patchGroup(
     projectMembership(ctx.db, ctx.connection, id, change.added, change.removed, at);
     // A membership change is a change of the group: its version (ETag) moves too.
     const group =
-      attributesChanged || change.added.length || change.removed.length
-        ? groups.updateGroup(ctx.db, current, resource, at)
-        : current;
+      attributesChanged || change.added.length || change.removed.length ? groups.updateGroup(ctx.db, current, resource, at) : current;
     const summary = { changed: changed.filter((c) => c !== 'members'), ...membersSummary(change.added, change.removed) };
     return { result: { group, changed, ...change }, outcome: { resourceId: id, status: 204, summary, groupKey: groupKey(resource) } };
   });

@@ -10,6 +10,7 @@
  * group, ...) is an entry too, with the code and message the admin was told. Entries name what
  * they were about (a group's name, a member's email, a key's name) and never carry a body.
  */
+import { AccessError } from './access/errors.js';
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { fold } from '../scim/fold.js';
@@ -188,7 +189,7 @@ export function cliDraft(
   organizationId: string,
   command: string,
   action: string,
-  resourceType: AdminResourceType,
+  resourceType: AdminResourceType | null,
   resourceId: string | null = null,
 ): AdminLogDraft {
   return {
@@ -212,10 +213,16 @@ export function cliDraft(
  * right after). Call it instead of `db.transaction(...)`, not inside one.
  */
 export function auditedCliWrite<T>(db: Db, draft: AdminLogDraft, fn: () => { result: T; outcome: Omit<AdminOutcome, 'status'> }): T {
-  const result = auditedAdminWrite(db, draft, () => {
-    const { result, outcome } = fn();
-    return { result, outcome: { ...outcome, status: 0 } };
-  });
-  groupCommit(db).flush();
-  return result;
+  try {
+    return auditedAdminWrite(db, draft, () => {
+      const { result, outcome } = fn();
+      return { result, outcome: { ...outcome, status: 0 } };
+    });
+  } catch (err) {
+    // A refused command is audited as the admin API's refusals are, with what it was told.
+    if (err instanceof AccessError) logAdminRefusal(db, draft, { status: err.status, code: err.code, message: err.message });
+    throw err;
+  } finally {
+    groupCommit(db).flush();
+  }
 }

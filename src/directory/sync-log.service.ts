@@ -16,8 +16,28 @@ export function getSyncLog(ctx: AdminContext, id: number) {
 
 /** The columns of the first release first (spreadsheets read them by position), the newer ones after. */
 const CSV_COLUMNS = [
-  'id', 'at', 'source', 'method', 'path', 'resourceType', 'resourceId', 'action', 'status', 'scimType', 'outcome', 'durationMs', 'requestId', 'userAgent', 'summary',
-  'kind', 'resourceName', 'detail', 'errorCode', 'actor', 'clientIp', 'forwardedFor',
+  'id',
+  'at',
+  'source',
+  'method',
+  'path',
+  'resourceType',
+  'resourceId',
+  'action',
+  'status',
+  'scimType',
+  'outcome',
+  'durationMs',
+  'requestId',
+  'userAgent',
+  'summary',
+  'kind',
+  'resourceName',
+  'detail',
+  'errorCode',
+  'actor',
+  'clientIp',
+  'forwardedFor',
 ] as const;
 
 function cellText(value: unknown): string {
@@ -45,7 +65,9 @@ export function* exportSyncLogs(ctx: AdminContext, filters: LogFilters, format: 
   do {
     const page = log.listLogs(ctx.db, ctx.organizationId, filters, cursor, 500);
     yield page.data
-      .map((entry: LogView) => (format === 'ndjson' ? `${JSON.stringify(entry)}\n` : `${CSV_COLUMNS.map((c) => csvCell(entry[c])).join(',')}\n`))
+      .map((entry: LogView) =>
+        format === 'ndjson' ? `${JSON.stringify(entry)}\n` : `${CSV_COLUMNS.map((c) => csvCell(entry[c])).join(',')}\n`,
+      )
       .join('');
     cursor = page.nextCursor;
   } while (cursor !== null);

@@ -46,7 +46,12 @@ export function listUsers(ctx: ScimContext, params: ListParams, withGroups: bool
   return groupCommit(ctx.db).read(() => {
     const page = users.listUsers(ctx.db, ctx.connection.id, query);
     const total = totalOf(query, page.length, () => users.countUsers(ctx.db, ctx.connection.id, query.filter));
-    const groups = withGroups ? groupsOfMembers(ctx.db, page.map((u) => u.id)) : undefined;
+    const groups = withGroups
+      ? groupsOfMembers(
+          ctx.db,
+          page.map((u) => u.id),
+        )
+      : undefined;
     const views: UserView[] = page.map((user) => (groups ? { user, groups: groups.get(user.id) ?? [] } : { user }));
     return { views, total, startIndex };
   });
@@ -63,7 +68,12 @@ export function createUser(ctx: ScimContext, body: unknown): UserView {
     projectUser(ctx.db, ctx.connection, user.id, stored, at);
     return {
       result: { user, groups: [] },
-      outcome: { resourceId: user.id, status: 201, summary: { changed: Object.keys(stored).sort(), activation: activation(null, stored) }, ...userKeys(stored) },
+      outcome: {
+        resourceId: user.id,
+        status: 201,
+        summary: { changed: Object.keys(stored).sort(), activation: activation(null, stored) },
+        ...userKeys(stored),
+      },
     };
   });
 }
@@ -78,7 +88,10 @@ export function replaceUser(ctx: ScimContext, id: string, body: unknown, ifMatch
     const user = users.updateUser(ctx.db, current, stored, at);
     projectUser(ctx.db, ctx.connection, id, stored, at);
     const summary = { changed: changedAttributes(current.resource, stored), activation: activation(current.resource, stored) };
-    return { result: { user, groups: groupsOfMembers(ctx.db, [id]).get(id) ?? [] }, outcome: { resourceId: id, status: 200, summary, ...userKeys(stored) } };
+    return {
+      result: { user, groups: groupsOfMembers(ctx.db, [id]).get(id) ?? [] },
+      outcome: { resourceId: id, status: 200, summary, ...userKeys(stored) },
+    };
   });
 }
 
@@ -90,7 +103,10 @@ export function patchUser(ctx: ScimContext, id: string, body: unknown, ifMatch?:
     const groups = groupsOfMembers(ctx.db, [id]).get(id) ?? [];
     // Entra re-sends unchanged values every cycle; a PATCH that changes nothing writes nothing.
     if (changed.length === 0) {
-      return { result: { user: current, groups, changed }, outcome: { resourceId: id, status: 200, summary: { changed }, ...userKeys(current.resource) } };
+      return {
+        result: { user: current, groups, changed },
+        outcome: { resourceId: id, status: 200, summary: { changed }, ...userKeys(current.resource) },
+      };
     }
     const stored = withDefaults(resource);
     const at = now();

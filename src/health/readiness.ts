@@ -26,7 +26,7 @@ import { DEFAULT_ORGANIZATION_ID, listConnections, listTokens } from '../store/c
 import { LATEST_MIGRATION, type Db } from '../store/db.js';
 import type { MarkState } from '../store/sync.repo.js';
 import { listTargets, type TargetRow } from '../store/targets.repo.js';
-import type { ResolvedTarget } from '../sync/worker.js';
+import type { ResolvedTarget } from '../sync/port.js';
 import { TargetError } from '../targets/errors.js';
 import { createTargetResolver } from '../targets/registry.js';
 import { isShuttingDown } from './shutdown.js';
@@ -112,7 +112,12 @@ export function checkMigrations(db: Db, mode: Mode): Check {
   }
   const detail = applied === null ? 'the database was never migrated' : `migration ${applied} of ${LATEST_MIGRATION} applied`;
   return mode === 'doctor'
-    ? { ...base, status: 'warn', detail, fix: 'The next start applies the missing migrations; to apply them now run `scim-bridge migrate`.' }
+    ? {
+        ...base,
+        status: 'warn',
+        detail,
+        fix: 'The next start applies the missing migrations; to apply them now run `scim-bridge migrate`.',
+      }
     : { ...base, status: 'fail', detail, fix: 'Restart the bridge (it migrates at start) or run `scim-bridge migrate`.' };
 }
 
@@ -295,13 +300,15 @@ export async function probeCredentials(row: TargetRow, resolved: ResolvedTarget 
     return { result: 'missing', status: null, checkedAt, detail: `no API key: ${row.apiKeyEnv} is not set` };
   }
   try {
-    const note = await resolved.target.checkCredentials(resolved.http(() => {}), resolved.secrets);
+    const note = await resolved.target.checkCredentials(
+      resolved.http(() => {}),
+      resolved.secrets,
+    );
     return { result: 'ok', status: null, checkedAt, detail: note ? `credentials accepted; ${note}` : 'credentials accepted' };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (!(err instanceof TargetError)) return { result: 'rejected', status: null, checkedAt, detail: message };
-    const result: CredentialResult =
-      err.status === 401 || err.status === 403 ? 'refused' : err.retryable ? 'unreachable' : 'rejected';
+    const result: CredentialResult = err.status === 401 || err.status === 403 ? 'refused' : err.retryable ? 'unreachable' : 'rejected';
     return { result, status: err.status, checkedAt, detail: message };
   }
 }

@@ -19,13 +19,7 @@
 import { parse as parseWithLibrary, type Filter as LibraryFilter } from 'scim2-parse-filter';
 import { ScimError } from './errors.js';
 import type { CompareOp, FilterNode, FilterValue } from './filter-ast.js';
-import {
-  findSubAttr,
-  resolveLenientAttrPath,
-  type AttrDef,
-  type ResolvedAttr,
-  type ResourceKind,
-} from './schema-defs.js';
+import { findSubAttr, resolveLenientAttrPath, type AttrDef, type ResolvedAttr, type ResourceKind } from './schema-defs.js';
 
 export const MAX_FILTER_LENGTH = 4096;
 export const MAX_FILTER_DEPTH = 32;
@@ -58,13 +52,10 @@ export function parseFilter(text: string, kind: ResourceKind): FilterNode {
  */
 export function parseValueFilter(text: string, kind: ResourceKind, parent: ResolvedAttr): FilterNode {
   if (parent.attr.type !== 'complex' || parent.sub) {
-    throw ScimError.invalidFilter(
-      `A value filter needs a complex attribute; '${displayPath(parent)}' has no sub-attributes to filter on.`,
-    );
+    throw ScimError.invalidFilter(`A value filter needs a complex attribute; '${displayPath(parent)}' has no sub-attributes to filter on.`);
   }
   return parseGuarded(text, { kind, parent, restrict: false }, false);
 }
-
 
 /**
  * The attributes a `filter` query may not use, with the reason. Exported so the SQL compiler can
@@ -459,7 +450,9 @@ function resolve(ctx: Context, text: string): ResolvedAttr {
     if (full?.sub && full.attr === parent.attr) sub = full.sub;
   }
   if (!sub) {
-    throw ScimError.invalidFilter(`Unknown attribute '${displayPath(parent)}.${text}' in filter: '${parent.attr.name}' has no sub-attribute '${text}'.`);
+    throw ScimError.invalidFilter(
+      `Unknown attribute '${displayPath(parent)}.${text}' in filter: '${parent.attr.name}' has no sub-attribute '${text}'.`,
+    );
   }
   const path: ResolvedAttr = { ...parent, sub };
   if (ctx.restrict) assertFilterable(ctx.kind, path);

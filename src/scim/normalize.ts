@@ -126,11 +126,7 @@ function coerceScalar(def: AttrDef, value: unknown, path: string): unknown {
 }
 
 /** Sub-attributes of one complex value, keyed canonically; undefined when none are left. */
-function coerceSubAttributes(
-  def: AttrDef,
-  value: Record<string, unknown>,
-  path: string,
-): Record<string, unknown> | undefined {
+function coerceSubAttributes(def: AttrDef, value: Record<string, unknown>, path: string): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(value)) {
     const sub = findSubAttr(def, key);
@@ -165,7 +161,8 @@ function coerceComplex(def: AttrDef, value: unknown, path: string): Record<strin
 function coerceMultiValued(def: AttrDef, value: unknown, path: string): unknown[] | undefined {
   let items: unknown[];
   if (Array.isArray(value)) items = value;
-  else if (isPlainObject(value)) items = [value]; // a single value for a multi-valued attribute
+  else if (isPlainObject(value))
+    items = [value]; // a single value for a multi-valued attribute
   else if (typeof value === 'string' && looksLikeJson(value))
     throw ScimError.invalidValue(`${path} must be a JSON array of values, not a string that contains JSON.`);
   else throw ScimError.invalidValue(`${path} is multi-valued and must be an array, not ${describeValue(value)}.`);
@@ -246,11 +243,14 @@ export function normalizeMembers(value: unknown, path = 'members'): MemberInput[
       if (Object.keys(item).length === 0) return;
       const v = getCaseInsensitive(item, 'value');
       if (typeof v !== 'string' || v === '')
-        throw ScimError.invalidValue(`${itemPath}.value must be the id of a User or Group, not ${v === undefined ? 'missing' : describeValue(v)}.`);
+        throw ScimError.invalidValue(
+          `${itemPath}.value must be the id of a User or Group, not ${v === undefined ? 'missing' : describeValue(v)}.`,
+        );
       m = { value: v };
       const display = getCaseInsensitive(item, 'display');
       if (display !== null && display !== undefined) {
-        if (typeof display !== 'string') throw ScimError.invalidValue(`${itemPath}.display must be a string, not ${describeValue(display)}.`);
+        if (typeof display !== 'string')
+          throw ScimError.invalidValue(`${itemPath}.display must be a string, not ${describeValue(display)}.`);
         m.display = display;
       }
       const type = getCaseInsensitive(item, 'type');
@@ -347,7 +347,8 @@ function setResolved(kind: ResourceKind, out: Collected, r: ResolvedAttr, raw: u
 }
 
 function collect(kind: ResourceKind, body: unknown): Collected {
-  if (!isPlainObject(body)) throw ScimError.invalidSyntax(`The request body must be a JSON object representing a ${kind}, not ${describeValue(body)}.`);
+  if (!isPlainObject(body))
+    throw ScimError.invalidSyntax(`The request body must be a JSON object representing a ${kind}, not ${describeValue(body)}.`);
   const rt = RESOURCE_TYPES[kind];
   const out: Collected = { resource: {} };
   const visit = (obj: Record<string, unknown>, allowSchemaKeys: boolean) => {
@@ -358,7 +359,8 @@ function collect(kind: ResourceKind, body: unknown): Collected {
         const ext = rt.extensions.find((e) => e.schema.toLowerCase() === lower);
         if (ext) {
           if (raw === null || raw === undefined) continue;
-          if (!isPlainObject(raw)) throw ScimError.invalidValue(`${ext.schema} must be an object holding the extension's attributes, not ${describeValue(raw)}.`);
+          if (!isPlainObject(raw))
+            throw ScimError.invalidValue(`${ext.schema} must be an object holding the extension's attributes, not ${describeValue(raw)}.`);
           for (const [k, v] of Object.entries(raw)) {
             const def = ext.attributes.find((a) => a.name.toLowerCase() === k.toLowerCase());
             if (def) setResolved(kind, out, { schema: ext.schema, extension: true, attr: def }, v);
@@ -384,8 +386,7 @@ function collect(kind: ResourceKind, body: unknown): Collected {
 
 function requireString(resource: StoredResource, name: string, kind: ResourceKind): void {
   const v = resource[name];
-  if (typeof v !== 'string' || v === '')
-    throw ScimError.invalidValue(`${name} is required for a ${kind} and must be a non-empty string.`);
+  if (typeof v !== 'string' || v === '') throw ScimError.invalidValue(`${name} is required for a ${kind} and must be a non-empty string.`);
 }
 
 /** POST and PUT bodies for /Users. `password` is returned for the caller to hash, never stored. */

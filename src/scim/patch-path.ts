@@ -10,13 +10,7 @@
 import { ScimError } from './errors.js';
 import { parseValueFilter } from './filter.js';
 import type { FilterNode } from './filter-ast.js';
-import {
-  findSubAttr,
-  resolveLenientAttrPath,
-  type AttrDef,
-  type ResolvedAttr,
-  type ResourceKind,
-} from './schema-defs.js';
+import { findSubAttr, resolveLenientAttrPath, type AttrDef, type ResolvedAttr, type ResourceKind } from './schema-defs.js';
 
 export interface PatchPath {
   /**
@@ -29,7 +23,6 @@ export interface PatchPath {
   /** Same as `attr.sub`, for convenience. */
   subAttr?: AttrDef;
 }
-
 
 /** Index of the `]` closing the `[` at `open`, skipping quoted strings (which may hold `]`). */
 function closingBracket(path: string, open: number): number {
@@ -70,9 +63,12 @@ export function parsePatchPath(path: string, kind: ResourceKind): PatchPath {
 
   const parent = resolveLenientAttrPath(kind, attrText);
   if (!parent) throw ScimError.invalidPath(`"${attrText}" in "${path}" is not a known attribute of a ${kind}.`);
-  if (parent.sub) throw ScimError.invalidPath(`"${path}": a value filter must follow a multi-valued attribute, not the sub-attribute "${attrText}".`);
+  if (parent.sub)
+    throw ScimError.invalidPath(`"${path}": a value filter must follow a multi-valued attribute, not the sub-attribute "${attrText}".`);
   if (!parent.attr.multiValued || parent.attr.type !== 'complex')
-    throw ScimError.invalidPath(`"${path}": "${parent.attr.name}" is not a multi-valued complex attribute, so it cannot take a value filter.`);
+    throw ScimError.invalidPath(
+      `"${path}": "${parent.attr.name}" is not a multi-valued complex attribute, so it cannot take a value filter.`,
+    );
   if (filterText.trim() === '') throw ScimError.invalidPath(`"${path}": the value filter is empty.`);
 
   let filter: FilterNode;

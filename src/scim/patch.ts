@@ -93,7 +93,9 @@ function keyOf(obj: Record<string, unknown>, name: string): string | undefined {
 
 function parseBody(body: unknown): ParsedOp[] {
   if (!isPlainObject(body))
-    throw ScimError.invalidSyntax(`A PATCH body must be a JSON object with an "Operations" array (RFC 7644 §3.5.2), not ${describeValue(body)}.`);
+    throw ScimError.invalidSyntax(
+      `A PATCH body must be a JSON object with an "Operations" array (RFC 7644 §3.5.2), not ${describeValue(body)}.`,
+    );
   // The PatchOp URN in `schemas` is expected but its absence is tolerated.
   const opsKey = keyOf(body, 'Operations');
   if (opsKey === undefined) throw ScimError.invalidSyntax('The PATCH body has no "Operations" array.');
@@ -102,11 +104,14 @@ function parseBody(body: unknown): ParsedOp[] {
   if (ops.length === 0) throw ScimError.invalidSyntax('"Operations" must hold at least one operation.');
   return ops.map((raw, i): ParsedOp => {
     const at = `Operations[${i}]`;
-    if (!isPlainObject(raw)) throw ScimError.invalidSyntax(`${at} must be an object with "op", "path" and "value", not ${describeValue(raw)}.`);
+    if (!isPlainObject(raw))
+      throw ScimError.invalidSyntax(`${at} must be an object with "op", "path" and "value", not ${describeValue(raw)}.`);
     const opKey = keyOf(raw, 'op');
     const op = opKey === undefined ? undefined : raw[opKey];
     if (typeof op !== 'string')
-      throw ScimError.invalidSyntax(`${at}.op is ${op === undefined ? 'missing' : describeValue(op)}; it must be "add", "remove" or "replace".`);
+      throw ScimError.invalidSyntax(
+        `${at}.op is ${op === undefined ? 'missing' : describeValue(op)}; it must be "add", "remove" or "replace".`,
+      );
     // Entra sends "Add", "Replace", "Remove" (IDP-BEHAVIOUR.md §1.3 item 1).
     const name = op.trim().toLowerCase();
     if (name !== 'add' && name !== 'remove' && name !== 'replace')
@@ -123,12 +128,7 @@ function parseBody(body: unknown): ParsedOp[] {
   });
 }
 
-export function applyPatch(
-  kind: ResourceKind,
-  current: StoredResource,
-  body: unknown,
-  ctx: { id: string },
-): PatchResult {
+export function applyPatch(kind: ResourceKind, current: StoredResource, body: unknown, ctx: { id: string }): PatchResult {
   const ops = parseBody(body);
   const st: State = { kind, id: ctx.id, res: structuredClone(current), memberOps: [] };
   ops.forEach((op, i) => {
@@ -136,7 +136,12 @@ export function applyPatch(
       applyOperation(st, op);
     } catch (err) {
       if (err instanceof ScimError)
-        throw new ScimError(err.status, `Operations[${i}] (${op.op}${op.path ? ` ${op.path}` : ''}): ${err.detail}`, err.scimType, err.headers);
+        throw new ScimError(
+          err.status,
+          `Operations[${i}] (${op.op}${op.path ? ` ${op.path}` : ''}): ${err.detail}`,
+          err.scimType,
+          err.headers,
+        );
       throw err;
     }
   });
@@ -162,7 +167,9 @@ function applyOperation(st: State, op: ParsedOp): void {
     if (op.op === 'remove') throw ScimError.noTarget('A remove operation needs a "path".');
     if (!op.hasValue) throw ScimError.invalidValue(`An ${op.op} without a path needs a "value" object of attributes.`);
     if (!isPlainObject(op.value))
-      throw ScimError.invalidValue(`An ${op.op} without a path needs a "value" that is an object of attributes, not ${describeValue(op.value)}.`);
+      throw ScimError.invalidValue(
+        `An ${op.op} without a path needs a "value" that is an object of attributes, not ${describeValue(op.value)}.`,
+      );
     applyPathless(st, op.op, op.value, true);
     return;
   }
@@ -174,7 +181,8 @@ function applyOperation(st: State, op: ParsedOp): void {
       return;
     }
     if (!op.hasValue) throw ScimError.invalidValue(`${op.op} of ${ext.schema} needs a "value" object.`);
-    if (!isPlainObject(op.value)) throw ScimError.invalidValue(`The value for ${ext.schema} must be an object of its attributes, not ${describeValue(op.value)}.`);
+    if (!isPlainObject(op.value))
+      throw ScimError.invalidValue(`The value for ${ext.schema} must be an object of its attributes, not ${describeValue(op.value)}.`);
     applyPathless(st, op.op, { [ext.schema]: op.value }, true);
     return;
   }
@@ -200,7 +208,8 @@ function applyPathless(st: State, op: 'add' | 'replace', obj: Record<string, unk
           if (op === 'replace') delete st.res[ext.schema];
           continue;
         }
-        if (!isPlainObject(v)) throw ScimError.invalidValue(`${ext.schema} must be an object of the extension's attributes, not ${describeValue(v)}.`);
+        if (!isPlainObject(v))
+          throw ScimError.invalidValue(`${ext.schema} must be an object of the extension's attributes, not ${describeValue(v)}.`);
         for (const [k, inner] of Object.entries(v)) {
           const r = resolveLenientAttrPath(st.kind, `${ext.schema}:${k}`);
           if (!r || r.attr.mutability === 'readOnly' || r.sub?.mutability === 'readOnly') continue;
@@ -251,7 +260,8 @@ function assignOrDelete(container: Record<string, unknown>, name: string, value:
 function applyPassword(st: State, op: OpName, target: PatchPath, value: unknown, label: string): void {
   if (target.filter || target.attr.sub) throw ScimError.invalidPath(`${label}: password has no sub-attributes.`);
   if (op === 'remove') throw ScimError.mutability('password cannot be removed; replace it with a new one.');
-  if (typeof value !== 'string' || value === '') throw ScimError.invalidValue(`password must be a non-empty string, not ${describeValue(value)}.`);
+  if (typeof value !== 'string' || value === '')
+    throw ScimError.invalidValue(`password must be a non-empty string, not ${describeValue(value)}.`);
   st.password = value;
 }
 
@@ -261,7 +271,14 @@ function applyPassword(st: State, op: OpName, target: PatchPath, value: unknown,
  * or adds where an attribute did not previously exist. Sub-attributes that are not specified in
  * the value parameter are left unchanged." `manager` is a reference, given and replaced whole.
  */
-function applyComplex(container: Record<string, unknown>, def: AttrDef, op: OpName, target: PatchPath, value: unknown, label: string): void {
+function applyComplex(
+  container: Record<string, unknown>,
+  def: AttrDef,
+  op: OpName,
+  target: PatchPath,
+  value: unknown,
+  label: string,
+): void {
   const sub = target.attr.sub;
   const current = isPlainObject(container[def.name]) ? { ...(container[def.name] as Record<string, unknown>) } : {};
   if (!sub) {
@@ -417,7 +434,9 @@ function applyMultiValued(
     }
     const incoming = coerceValue(def, value, label) as Record<string, unknown>[] | undefined;
     if (incoming && incoming.length > 1)
-      throw ScimError.invalidValue(`${label} selects values with a filter; its value must be one object, not an array of ${incoming.length}.`);
+      throw ScimError.invalidValue(
+        `${label} selects values with a filter; its value must be one object, not an array of ${incoming.length}.`,
+      );
     const el = incoming?.[0];
     if (!el) {
       // replace with null/""/{}: the selected values are cleared; add of nothing changes nothing.
@@ -441,7 +460,8 @@ function applyMultiValued(
     } else {
       // RFC 7644 §3.5.2.3 says noTarget here; Entra expects the element to be created, which is
       // possible when the filter says what it contains.
-      if (!defaults) throw ScimError.noTarget(`${label}: no value of ${def.name} matches the filter, and the filter does not say how to create one.`);
+      if (!defaults)
+        throw ScimError.noTarget(`${label}: no value of ${def.name} matches the filter, and the filter does not say how to create one.`);
       const created = { ...defaults, ...el };
       arr.push(created);
       if (created['primary'] === true) preferred = created;
@@ -455,7 +475,8 @@ function applyMultiValued(
   if (selected.length === 0) {
     if (v === undefined) return; // nothing to remove or clear
     const defaults = filter ? filterDefaults(filter) : {};
-    if (!defaults) throw ScimError.noTarget(`${label}: no value of ${def.name} matches the filter, and the filter does not say how to create one.`);
+    if (!defaults)
+      throw ScimError.noTarget(`${label}: no value of ${def.name} matches the filter, and the filter does not say how to create one.`);
     const created = { ...defaults, [sub.name]: v };
     arr.push(created);
     if (created['primary'] === true) preferred = created;
@@ -497,7 +518,9 @@ function applyMembers(st: State, op: OpName, target: PatchPath, value: unknown, 
   if (sub) throw ScimError.mutability(`${label}: the sub-attributes of a member are immutable; add or remove whole members instead.`);
   if (target.filter) {
     if (op !== 'remove')
-      throw ScimError.invalidPath(`${label}: a members filter can only select members to remove; to add or replace, use the path "members".`);
+      throw ScimError.invalidPath(
+        `${label}: a members filter can only select members to remove; to add or replace, use the path "members".`,
+      );
     const ids = memberIdsFromFilter(target.filter);
     st.memberOps.push(ids ? { kind: 'remove', ids } : { kind: 'removeWhere', filter: target.filter });
     return;

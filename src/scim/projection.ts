@@ -49,9 +49,7 @@ function containerOf(out: Record<string, unknown>, r: ResolvedAttr): Record<stri
 
 function pickSub(value: unknown, sub: string): unknown {
   if (Array.isArray(value)) {
-    const picked = value
-      .filter((v) => v && typeof v === 'object' && sub in v)
-      .map((v) => ({ [sub]: (v as Record<string, unknown>)[sub] }));
+    const picked = value.filter((v) => v && typeof v === 'object' && sub in v).map((v) => ({ [sub]: (v as Record<string, unknown>)[sub] }));
     return picked.length ? picked : undefined;
   }
   if (value && typeof value === 'object' && sub in value) return { [sub]: (value as Record<string, unknown>)[sub] };

@@ -56,11 +56,7 @@ export function renderUser(
   return out;
 }
 
-export function renderGroup(
-  s: ResourceState,
-  members: MemberView[] | undefined,
-  baseUrl: string,
-): Record<string, unknown> {
+export function renderGroup(s: ResourceState, members: MemberView[] | undefined, baseUrl: string): Record<string, unknown> {
   const out: Record<string, unknown> = { schemas: [GROUP_SCHEMA], id: s.id, ...s.resource };
   if (members) {
     out.members = members.map((m) => {

@@ -63,7 +63,7 @@ function multiValued(name: string, description: string, types: string[], valueTy
     [
       attr('value', valueType, `The value of ${name}.`, valueType === 'reference' ? { referenceTypes: ['external'] } : {}),
       attr('display', 'string', 'A human-readable name, primarily used for display purposes.'),
-      attr('type', 'string', 'A label indicating the attribute\'s function.', types.length ? { canonicalValues: types } : {}),
+      attr('type', 'string', "A label indicating the attribute's function.", types.length ? { canonicalValues: types } : {}),
       attr('primary', 'boolean', 'Whether this value is the preferred one.'),
     ],
     { multiValued: true },
@@ -88,7 +88,7 @@ export const USER_ATTRIBUTES: AttrDef[] = [
   attr('profileUrl', 'reference', "A fully qualified URL pointing to the User's online profile.", {
     referenceTypes: ['external'],
   }),
-  attr('title', 'string', "The user's title, such as \"Vice President\"."),
+  attr('title', 'string', 'The user\'s title, such as "Vice President".'),
   attr('userType', 'string', 'The relationship between the organization and the user.'),
   attr('preferredLanguage', 'string', "The User's preferred written or spoken language."),
   attr('locale', 'string', "The User's default location for localizing items."),
@@ -121,7 +121,7 @@ export const USER_ATTRIBUTES: AttrDef[] = [
     'groups',
     'A list of groups to which the user belongs, derived from Group membership; read-only.',
     [
-      attr('value', 'string', 'The identifier of the User\'s group.', { mutability: 'readOnly' }),
+      attr('value', 'string', "The identifier of the User's group.", { mutability: 'readOnly' }),
       attr('$ref', 'reference', 'The URI of the corresponding Group resource.', {
         mutability: 'readOnly',
         referenceTypes: ['Group'],
@@ -147,7 +147,7 @@ export const ENTERPRISE_ATTRIBUTES: AttrDef[] = [
   attr('department', 'string', 'Identifies the name of a department.'),
   complex('manager', "The User's manager.", [
     attr('value', 'string', 'The id of the SCIM resource representing the manager.'),
-    attr('$ref', 'reference', 'The URI of the manager\'s SCIM resource.', { referenceTypes: ['User'] }),
+    attr('$ref', 'reference', "The URI of the manager's SCIM resource.", { referenceTypes: ['User'] }),
     attr('displayName', 'string', 'The displayName of the manager.', { mutability: 'readOnly' }),
   ]),
 ];

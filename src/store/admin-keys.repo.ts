@@ -83,12 +83,7 @@ export function setEnvAdminKey(db: Db, organizationId: string, key: string): voi
 }
 
 /** A new key for the organization. The secret is returned here once and stored only hashed. */
-export function createAdminKey(
-  db: Db,
-  organizationId: string,
-  name: string,
-  scopes: AdminScope[],
-): { id: string; key: string } {
+export function createAdminKey(db: Db, organizationId: string, name: string, scopes: AdminScope[]): { id: string; key: string } {
   const id = randomUUID();
   const key = newSecret('sk-bridge');
   const known = ADMIN_SCOPES.filter((s) => scopes.includes(s));
@@ -109,8 +104,7 @@ export function listAdminKeys(db: Db, organizationId: string): AdminKeyInfo[] {
 
 export function getAdminKey(db: Db, organizationId: string, id: string): AdminKeyInfo | null {
   const row = db.prepare('SELECT * FROM admin_keys WHERE organization_id = ? AND id = ?').get(organizationId, id) as
-    | AdminKeyRow
-    | undefined;
+    AdminKeyRow | undefined;
   return row ? toInfo(row) : null;
 }
 

@@ -29,17 +29,12 @@ const toConnection = (r: ConnectionRow): Connection => ({
 });
 
 export function ensureOrganization(db: Db, id: string, name: string): void {
-  db.prepare('INSERT OR IGNORE INTO organizations (id, name, created_at) VALUES (?, ?, ?)').run(
-    id,
-    name,
-    new Date().toISOString(),
-  );
+  db.prepare('INSERT OR IGNORE INTO organizations (id, name, created_at) VALUES (?, ?, ?)').run(id, name, new Date().toISOString());
 }
 
 export function findConnection(db: Db, organizationId: string, source: string): Connection | null {
-  const row = db
-    .prepare('SELECT * FROM connections WHERE organization_id = ? AND source = ?')
-    .get(organizationId, source) as ConnectionRow | undefined;
+  const row = db.prepare('SELECT * FROM connections WHERE organization_id = ? AND source = ?').get(organizationId, source) as
+    ConnectionRow | undefined;
   return row ? toConnection(row) : null;
 }
 
@@ -49,9 +44,7 @@ export function getConnection(db: Db, id: string): Connection | null {
 }
 
 export function listConnections(db: Db, organizationId: string): Connection[] {
-  const rows = db
-    .prepare('SELECT * FROM connections WHERE organization_id = ? ORDER BY source')
-    .all(organizationId) as ConnectionRow[];
+  const rows = db.prepare('SELECT * FROM connections WHERE organization_id = ? ORDER BY source').all(organizationId) as ConnectionRow[];
   return rows.map(toConnection);
 }
 
@@ -68,9 +61,13 @@ export function createConnection(db: Db, organizationId: string, source: string)
 
 export function addToken(db: Db, connectionId: string, token: string, origin: 'env' | 'cli'): string {
   const id = randomUUID();
-  db.prepare(
-    'INSERT INTO connection_tokens (id, connection_id, token_hash, origin, created_at) VALUES (?, ?, ?, ?, ?)',
-  ).run(id, connectionId, hashSecret(token), origin, new Date().toISOString());
+  db.prepare('INSERT INTO connection_tokens (id, connection_id, token_hash, origin, created_at) VALUES (?, ?, ?, ?, ?)').run(
+    id,
+    connectionId,
+    hashSecret(token),
+    origin,
+    new Date().toISOString(),
+  );
   return id;
 }
 
@@ -81,9 +78,8 @@ export function addToken(db: Db, connectionId: string, token: string, origin: 'e
  */
 export function setEnvToken(db: Db, connectionId: string, token: string): void {
   const hash = hashSecret(token);
-  const existing = db
-    .prepare('SELECT id, connection_id, revoked_at FROM connection_tokens WHERE token_hash = ?')
-    .get(hash) as { id: string; connection_id: string; revoked_at: string | null } | undefined;
+  const existing = db.prepare('SELECT id, connection_id, revoked_at FROM connection_tokens WHERE token_hash = ?').get(hash) as
+    { id: string; connection_id: string; revoked_at: string | null } | undefined;
   if (existing && existing.connection_id !== connectionId) {
     throw new Error('the same token is configured for two connections');
   }
@@ -133,16 +129,22 @@ export interface TokenInfo {
 
 export function listTokens(db: Db, connectionId: string): TokenInfo[] {
   return (
-    db
-      .prepare('SELECT * FROM connection_tokens WHERE connection_id = ? ORDER BY created_at')
-      .all(connectionId) as { id: string; origin: string; created_at: string; last_used_at: string | null; revoked_at: string | null }[]
+    db.prepare('SELECT * FROM connection_tokens WHERE connection_id = ? ORDER BY created_at').all(connectionId) as {
+      id: string;
+      origin: string;
+      created_at: string;
+      last_used_at: string | null;
+      revoked_at: string | null;
+    }[]
   ).map((r) => ({ id: r.id, origin: r.origin, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at }));
 }
 
 export function revokeTokens(db: Db, connectionId: string, tokenId?: string): number {
   const now = new Date().toISOString();
   const res = tokenId
-    ? db.prepare('UPDATE connection_tokens SET revoked_at = ? WHERE connection_id = ? AND id = ? AND revoked_at IS NULL').run(now, connectionId, tokenId)
+    ? db
+        .prepare('UPDATE connection_tokens SET revoked_at = ? WHERE connection_id = ? AND id = ? AND revoked_at IS NULL')
+        .run(now, connectionId, tokenId)
     : db.prepare('UPDATE connection_tokens SET revoked_at = ? WHERE connection_id = ? AND revoked_at IS NULL').run(now, connectionId);
   return res.changes;
 }

@@ -258,11 +258,7 @@ const MEMBER_DISPLAY = raw(
  * side-table lookups. The directory hands the store the tree, never SQL: this is where it
  * becomes SQL.
  */
-export function compileFilter(
-  node: FilterNode,
-  kind: ResourceKind,
-  connectionId: string,
-): { sql: string; params: unknown[] } {
+export function compileFilter(node: FilterNode, kind: ResourceKind, connectionId: string): { sql: string; params: unknown[] } {
   const compiled = new FilterCompiler(kind, connectionId).node(node);
   return { sql: compiled.text, params: [...compiled.params] };
 }

@@ -27,9 +27,7 @@ function columns(resource: StoredResource) {
 }
 
 function uniquenessError(resource: StoredResource): ScimError {
-  return ScimError.uniqueness(
-    `A group with displayName "${String(resource.displayName)}" already exists in this connection.`,
-  );
+  return ScimError.uniqueness(`A group with displayName "${String(resource.displayName)}" already exists in this connection.`);
 }
 
 export function insertGroup(db: Db, connectionId: string, resource: StoredResource, now: string): GroupRecord {
@@ -53,9 +51,7 @@ export function insertGroup(db: Db, connectionId: string, resource: StoredResour
 }
 
 export function getGroup(db: Db, connectionId: string, id: string): GroupRecord | null {
-  const row = db
-    .prepare('SELECT * FROM scim_groups WHERE id = ? AND connection_id = ?')
-    .get(id, connectionId) as ScimRow | undefined;
+  const row = db.prepare('SELECT * FROM scim_groups WHERE id = ? AND connection_id = ?').get(id, connectionId) as ScimRow | undefined;
   return row ? toRecord(row) : null;
 }
 
@@ -84,16 +80,11 @@ export function deleteGroup(db: Db, group: GroupRecord, now: string): void {
  * versions so that their ETags change. Costs what the member belonged to.
  */
 export function removeFromAllGroups(db: Db, memberId: string, now: string): string[] {
-  const seqs = db
-    .prepare('SELECT group_seq FROM scim_group_members WHERE member_id = ?')
-    .pluck()
-    .all(memberId) as number[];
+  const seqs = db.prepare('SELECT group_seq FROM scim_group_members WHERE member_id = ?').pluck().all(memberId) as number[];
   if (seqs.length === 0) return [];
   db.prepare('DELETE FROM scim_group_members WHERE member_id = ?').run(memberId);
-  const touch = db.prepare(
-    'UPDATE scim_groups SET version = version + 1, last_modified = ? WHERE seq = ? RETURNING id',
-  );
-  return seqs.map((seq) => (touch.pluck().get(now, seq) as string));
+  const touch = db.prepare('UPDATE scim_groups SET version = version + 1, last_modified = ? WHERE seq = ? RETURNING id');
+  return seqs.map((seq) => touch.pluck().get(now, seq) as string);
 }
 
 export function listGroups(db: Db, connectionId: string, q: ListQuery): GroupRecord[] {

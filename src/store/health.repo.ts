@@ -44,7 +44,9 @@ export function maxDeliveryId(db: Db): number {
 }
 
 export function deliveryCountsSince(db: Db, afterId: number): { outcome: string; n: number; last: number }[] {
-  return db
-    .prepare('SELECT outcome, count(*) AS n, max(id) AS last FROM deliveries WHERE id > ? GROUP BY outcome')
-    .all(afterId) as { outcome: string; n: number; last: number }[];
+  return db.prepare('SELECT outcome, count(*) AS n, max(id) AS last FROM deliveries WHERE id > ? GROUP BY outcome').all(afterId) as {
+    outcome: string;
+    n: number;
+    last: number;
+  }[];
 }

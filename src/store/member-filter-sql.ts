@@ -29,9 +29,7 @@ export function compileMemberFilter(node: FilterNode): { sql: string; params: un
         const value = sub === 'display' ? fold(String(n.value)) : String(n.value);
         if (n.op === 'sw' || n.op === 'ew') {
           params.push(value, value);
-          return n.op === 'sw'
-            ? `substr(${column}, 1, length(?)) = ?`
-            : `substr(${column}, -length(?)) = ?`;
+          return n.op === 'sw' ? `substr(${column}, 1, length(?)) = ?` : `substr(${column}, -length(?)) = ?`;
         }
         params.push(value);
         const sql = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' } as const;

@@ -31,7 +31,9 @@ const SELECT_GROUP = `
     FROM org_groups g`;
 
 export function getOrgGroup(db: Db, organizationId: string, id: string): OrgGroupRow | null {
-  return (db.prepare(`${SELECT_GROUP} WHERE g.id = ? AND g.organization_id = ?`).get(id, organizationId) as OrgGroupRow | undefined) ?? null;
+  return (
+    (db.prepare(`${SELECT_GROUP} WHERE g.id = ? AND g.organization_id = ?`).get(id, organizationId) as OrgGroupRow | undefined) ?? null
+  );
 }
 
 export function listOrgGroups(db: Db, organizationId: string, offset: number, limit: number): OrgGroupRow[] {
@@ -66,7 +68,14 @@ function uniqueSlug(db: Db, organizationId: string, name: string): string {
 
 export function insertOrgGroup(
   db: Db,
-  g: { id: string; organizationId: string; name: string; externalId: string | null; scimSource: string | null; connectionId: string | null },
+  g: {
+    id: string;
+    organizationId: string;
+    name: string;
+    externalId: string | null;
+    scimSource: string | null;
+    connectionId: string | null;
+  },
   now: string,
 ): void {
   db.prepare(
@@ -177,7 +186,15 @@ const SELECT_BINDING = `SELECT id, group_id AS groupId, member_id AS memberId, r
 
 export function insertBinding(
   db: Db,
-  b: { organizationId: string; groupId: string | null; memberId: string | null; role: BindingRow['role']; customRoleId: string | null; scopeType: BindingRow['scopeType']; scopeId: string },
+  b: {
+    organizationId: string;
+    groupId: string | null;
+    memberId: string | null;
+    role: BindingRow['role'];
+    customRoleId: string | null;
+    scopeType: BindingRow['scopeType'];
+    scopeId: string;
+  },
   now: string,
 ): BindingRow {
   const id = randomUUID();
@@ -185,7 +202,16 @@ export function insertBinding(
     `INSERT INTO role_bindings (id, organization_id, group_id, member_id, role, custom_role_id, scope_type, scope_id, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(id, b.organizationId, b.groupId, b.memberId, b.role, b.customRoleId, b.scopeType, b.scopeId, now);
-  return { id, groupId: b.groupId, memberId: b.memberId, role: b.role, customRoleId: b.customRoleId, scopeType: b.scopeType, scopeId: b.scopeId, createdAt: now };
+  return {
+    id,
+    groupId: b.groupId,
+    memberId: b.memberId,
+    role: b.role,
+    customRoleId: b.customRoleId,
+    scopeType: b.scopeType,
+    scopeId: b.scopeId,
+    createdAt: now,
+  };
 }
 
 export function bindingsOfGroups(db: Db, groupIds: string[]): Map<string, BindingRow[]> {

@@ -59,9 +59,7 @@ export function getMember(db: Db, organizationId: string, id: string): MemberRow
 }
 
 export function findMemberByEmailKey(db: Db, organizationId: string, emailKey: string): MemberRow | null {
-  const row = db
-    .prepare(`${SELECT} WHERE m.organization_id = ? AND m.email_key = ?`)
-    .get(organizationId, emailKey) as Row | undefined;
+  const row = db.prepare(`${SELECT} WHERE m.organization_id = ? AND m.email_key = ?`).get(organizationId, emailKey) as Row | undefined;
   return row ? toMember(row) : null;
 }
 
@@ -127,8 +125,7 @@ export interface IdentityRow {
 
 export function getIdentity(db: Db, scimUserId: string): IdentityRow | null {
   const r = db.prepare('SELECT * FROM member_identities WHERE scim_user_id = ?').get(scimUserId) as
-    | { scim_user_id: string; member_id: string; connection_id: string; active: number }
-    | undefined;
+    { scim_user_id: string; member_id: string; connection_id: string; active: number } | undefined;
   return r ? { scimUserId: r.scim_user_id, memberId: r.member_id, connectionId: r.connection_id, active: r.active === 1 } : null;
 }
 

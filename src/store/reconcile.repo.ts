@@ -46,7 +46,10 @@ export function stopReconcile(db: Db, organizationId: string): void {
 
 /** Organizations with a pass under way. */
 export function reconciling(db: Db): string[] {
-  return db.prepare('SELECT organization_id FROM targets WHERE reconcile_phase IS NOT NULL ORDER BY organization_id').pluck().all() as string[];
+  return db
+    .prepare('SELECT organization_id FROM targets WHERE reconcile_phase IS NOT NULL ORDER BY organization_id')
+    .pluck()
+    .all() as string[];
 }
 
 /**

@@ -158,8 +158,7 @@ export function accessResourceName(db: Db, organizationId: string, type: 'Group'
 export function adminKeyName(db: Db, organizationId: string, keyId: string): string | null {
   return (
     (db.prepare('SELECT name FROM admin_keys WHERE id = ? AND organization_id = ?').pluck().get(keyId, organizationId) as
-      | string
-      | undefined) ?? null
+      string | undefined) ?? null
   );
 }
 
@@ -259,7 +258,13 @@ const toRow = (r: RawRow) => {
 export type LogView = ReturnType<typeof toRow>;
 
 /** A page of the log, newest first: entries with an id below `cursor`. */
-export function listLogs(db: Db, organizationId: string, f: LogFilters, cursor: number | null, limit: number): { data: LogView[]; nextCursor: number | null } {
+export function listLogs(
+  db: Db,
+  organizationId: string,
+  f: LogFilters,
+  cursor: number | null,
+  limit: number,
+): { data: LogView[]; nextCursor: number | null } {
   const w = where(organizationId, f);
   const rows = db
     .prepare(`SELECT ${COLUMNS} FROM sync_log l WHERE ${w.sql} ${cursor !== null ? 'AND l.id < ?' : ''} ORDER BY l.id DESC LIMIT ?`)
@@ -270,7 +275,8 @@ export function listLogs(db: Db, organizationId: string, f: LogFilters, cursor: 
 }
 
 export function getLog(db: Db, organizationId: string, id: number): LogView | null {
-  const r = db.prepare(`SELECT ${COLUMNS} FROM sync_log l WHERE l.organization_id = ? AND l.id = ?`).get(organizationId, id) as RawRow | undefined;
+  const r = db.prepare(`SELECT ${COLUMNS} FROM sync_log l WHERE l.organization_id = ? AND l.id = ?`).get(organizationId, id) as
+    RawRow | undefined;
   return r ? toRow(r) : null;
 }
 
@@ -286,9 +292,10 @@ export function deliveriesOfLog(db: Db, logId: number) {
 }
 
 export function effectsOfLog(db: Db, logId: number): { entityType: string; entityId: string }[] {
-  return db
-    .prepare('SELECT entity_type AS entityType, entity_id AS entityId FROM sync_log_effects WHERE log_id = ?')
-    .all(logId) as { entityType: string; entityId: string }[];
+  return db.prepare('SELECT entity_type AS entityType, entity_id AS entityId FROM sync_log_effects WHERE log_id = ?').all(logId) as {
+    entityType: string;
+    entityId: string;
+  }[];
 }
 
 /** Retention: drops entries older than `before`, then the oldest beyond `maxEntries`. */

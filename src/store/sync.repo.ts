@@ -47,9 +47,7 @@ export function markForSync(db: Db, organizationId: string, entityType: EntityTy
  * grow with the backlog.
  */
 export function dueMarks(db: Db, now: string, limit: number): SyncMark[] {
-  const stmt = db.prepare(
-    `${SELECT} WHERE entity_type = ? AND state = ? AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`,
-  );
+  const stmt = db.prepare(`${SELECT} WHERE entity_type = ? AND state = ? AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`);
   const out: SyncMark[] = [];
   for (const type of ['member', 'group'] as const) {
     const want = limit - out.length;
@@ -63,9 +61,8 @@ export function dueMarks(db: Db, now: string, limit: number): SyncMark[] {
 
 export function getMark(db: Db, organizationId: string, entityType: EntityType, entityId: string): SyncMark | null {
   return (
-    (db
-      .prepare(`${SELECT} WHERE organization_id = ? AND entity_type = ? AND entity_id = ?`)
-      .get(organizationId, entityType, entityId) as SyncMark | undefined) ?? null
+    (db.prepare(`${SELECT} WHERE organization_id = ? AND entity_type = ? AND entity_id = ?`).get(organizationId, entityType, entityId) as
+      SyncMark | undefined) ?? null
   );
 }
 
@@ -79,23 +76,30 @@ export function clearMark(db: Db, mark: SyncMark): boolean {
 }
 
 /** Records a failed attempt: retry at `nextAttemptAt`, or park (needs attention) with the reason. */
-export function failMark(db: Db, mark: SyncMark, state: 'retrying' | 'parked' | 'awaiting_approval', nextAttemptAt: string, error: string): void {
+export function failMark(
+  db: Db,
+  mark: SyncMark,
+  state: 'retrying' | 'parked' | 'awaiting_approval',
+  nextAttemptAt: string,
+  error: string,
+): void {
   db.prepare(
     `UPDATE sync_marks SET state = CASE WHEN generation = @generation THEN @state ELSE 'pending' END,
        attempts = attempts + 1, next_attempt_at = @next, last_error = @error
      WHERE organization_id = @org AND entity_type = @type AND entity_id = @id`,
-  ).run({ generation: mark.generation, state, next: nextAttemptAt, error, org: mark.organizationId, type: mark.entityType, id: mark.entityId });
+  ).run({
+    generation: mark.generation,
+    state,
+    next: nextAttemptAt,
+    error,
+    org: mark.organizationId,
+    type: mark.entityType,
+    id: mark.entityId,
+  });
 }
 
 /** An admin's retry, or approval of a held-back removal: due now, attempts reset. */
-export function retryMark(
-  db: Db,
-  organizationId: string,
-  entityType: EntityType,
-  entityId: string,
-  now: string,
-  approve = false,
-): boolean {
+export function retryMark(db: Db, organizationId: string, entityType: EntityType, entityId: string, now: string, approve = false): boolean {
   return (
     db
       .prepare(
@@ -151,7 +155,10 @@ export function listMarks(db: Db, organizationId: string): SyncMark[] {
 
 /** How many marks the organization has, counted up to `cap` (so the count stays cheap). */
 export function openMarks(db: Db, organizationId: string, cap: number): number {
-  return db.prepare('SELECT count(*) FROM (SELECT 1 FROM sync_marks WHERE organization_id = ? LIMIT ?)').pluck().get(organizationId, cap) as number;
+  return db
+    .prepare('SELECT count(*) FROM (SELECT 1 FROM sync_marks WHERE organization_id = ? LIMIT ?)')
+    .pluck()
+    .get(organizationId, cap) as number;
 }
 
 /** Backlog size and the age of its oldest mark, for readiness and metrics. */
@@ -187,7 +194,11 @@ export function localIdOf(db: Db, organizationId: string, entityType: string, re
 }
 
 export function deleteRemoteId(db: Db, organizationId: string, entityType: string, localId: string): void {
-  db.prepare('DELETE FROM target_ids WHERE organization_id = ? AND entity_type = ? AND local_id = ?').run(organizationId, entityType, localId);
+  db.prepare('DELETE FROM target_ids WHERE organization_id = ? AND entity_type = ? AND local_id = ?').run(
+    organizationId,
+    entityType,
+    localId,
+  );
 }
 
 // Confirmed state ---------------------------------------------------------------------------
@@ -202,7 +213,11 @@ export function getConfirmed<T>(db: Db, organizationId: string, entityType: stri
 
 export function setConfirmed(db: Db, organizationId: string, entityType: string, entityId: string, state: unknown, now: string): void {
   if (state === null) {
-    db.prepare('DELETE FROM target_state WHERE organization_id = ? AND entity_type = ? AND entity_id = ?').run(organizationId, entityType, entityId);
+    db.prepare('DELETE FROM target_state WHERE organization_id = ? AND entity_type = ? AND entity_id = ?').run(
+      organizationId,
+      entityType,
+      entityId,
+    );
     return;
   }
   db.prepare(
@@ -264,7 +279,11 @@ export function recentDeliveries(db: Db, organizationId: string, limit: number):
  * a bounded number each time, so that a large directory is swept steadily instead of marked
  * all at once.
  */
-export function staleConfirmed(db: Db, before: string, limit: number): { organizationId: string; entityType: EntityType; entityId: string }[] {
+export function staleConfirmed(
+  db: Db,
+  before: string,
+  limit: number,
+): { organizationId: string; entityType: EntityType; entityId: string }[] {
   return db
     .prepare(
       `SELECT organization_id AS organizationId, entity_type AS entityType, entity_id AS entityId FROM target_state
@@ -275,5 +294,8 @@ export function staleConfirmed(db: Db, before: string, limit: number): { organiz
 
 /** How many members the application holds for the organization (the mass-removal guard's base). */
 export function confirmedMembers(db: Db, organizationId: string): number {
-  return db.prepare("SELECT count(*) FROM target_state WHERE organization_id = ? AND entity_type = 'member'").pluck().get(organizationId) as number;
+  return db
+    .prepare("SELECT count(*) FROM target_state WHERE organization_id = ? AND entity_type = 'member'")
+    .pluck()
+    .get(organizationId) as number;
 }

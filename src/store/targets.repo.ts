@@ -56,15 +56,12 @@ export function getTarget(db: Db, organizationId: string): TargetRow | null {
 }
 
 export function listTargets(db: Db): TargetRow[] {
-  return (db.prepare('SELECT organization_id FROM targets ORDER BY organization_id').pluck().all() as string[]).map(
-    (id) => getTarget(db, id)!,
+  return (db.prepare('SELECT organization_id FROM targets ORDER BY organization_id').pluck().all() as string[]).map((id) =>
+    getTarget(db, id)!,
   );
 }
 
-export function setTarget(
-  db: Db,
-  t: Pick<TargetRow, 'organizationId' | 'kind' | 'url' | 'apiKeyEnv' | 'remoteOrgId' | 'settings'>,
-): void {
+export function setTarget(db: Db, t: Pick<TargetRow, 'organizationId' | 'kind' | 'url' | 'apiKeyEnv' | 'remoteOrgId' | 'settings'>): void {
   db.prepare(
     `INSERT INTO targets (organization_id, kind, url, api_key_env, remote_org_id, settings) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (organization_id) DO UPDATE SET kind = excluded.kind, url = excluded.url, api_key_env = excluded.api_key_env,
@@ -93,8 +90,7 @@ export function recordTargetFailure(db: Db, organizationId: string, at: string, 
 export function getTargetSecret(db: Db, organizationId: string, name: string): string | null {
   return (
     (db.prepare('SELECT value FROM target_secrets WHERE organization_id = ? AND name = ?').pluck().get(organizationId, name) as
-      | string
-      | undefined) ?? null
+      string | undefined) ?? null
   );
 }
 

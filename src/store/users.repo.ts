@@ -79,9 +79,7 @@ export function insertUser(db: Db, connectionId: string, resource: StoredResourc
 }
 
 export function getUser(db: Db, connectionId: string, id: string): UserRecord | null {
-  const row = db
-    .prepare('SELECT * FROM scim_users WHERE id = ? AND connection_id = ?')
-    .get(id, connectionId) as ScimRow | undefined;
+  const row = db.prepare('SELECT * FROM scim_users WHERE id = ? AND connection_id = ?').get(id, connectionId) as ScimRow | undefined;
   return row ? toRecord(row) : null;
 }
 

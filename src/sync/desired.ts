@@ -25,10 +25,22 @@ export function desiredMember(
   const m = members.getMember(db, organizationId, memberId);
   if (!m) {
     const email = lastKnownEmail ?? '';
-    return { memberId, exists: false, email, name: null, role: 'MEMBER', disabled: true, protected: protectedEmails.has(fold(email)), groups: [] };
+    return {
+      memberId,
+      exists: false,
+      email,
+      name: null,
+      role: 'MEMBER',
+      disabled: true,
+      protected: protectedEmails.has(fold(email)),
+      groups: [],
+    };
   }
   const memberGroups = groups.groupsOfMember(db, memberId);
-  const bindings = groups.bindingsOfGroups(db, memberGroups.map((g) => g.id));
+  const bindings = groups.bindingsOfGroups(
+    db,
+    memberGroups.map((g) => g.id),
+  );
   return {
     memberId,
     exists: true,

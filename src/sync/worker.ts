@@ -16,9 +16,6 @@ import { recordTargetFailure, recordTargetSuccess } from '../store/targets.repo.
 import { desiredGroup, desiredMember } from './desired.js';
 import { TargetError, type DesiredMember, type ResolvedTarget, type SyncIo } from './port.js';
 
-/** Kept for the importers that name the resolved target from here; its home is ./port.ts. */
-export type { ResolvedTarget } from './port.js';
-
 /** How often the drift sweep runs, and how many entities it marks at most each time. */
 const DRIFT_SWEEP_EVERY_MS = 60_000;
 const DRIFT_BATCH = 500;
@@ -126,7 +123,11 @@ export class SyncWorker {
       }
       if ((this.pausedUntil.get(organizationId) ?? 0) > Date.now()) continue;
       const held = this.holdMassRemovals(organizationId, marks);
-      await this.prepareMembers(resolved, organizationId, marks.filter((m) => m.entityType === 'member' && !held.has(m)));
+      await this.prepareMembers(
+        resolved,
+        organizationId,
+        marks.filter((m) => m.entityType === 'member' && !held.has(m)),
+      );
       for (const mark of marks) {
         if (held.has(mark)) continue;
         if ((this.pausedUntil.get(organizationId) ?? 0) > Date.now()) break;
@@ -151,7 +152,10 @@ export class SyncWorker {
     // Calls made for the whole pass are recorded against its first member.
     const io = this.io(resolved, marks[0]!);
     try {
-      await resolved.target.prepareMembers(marks.map((m) => this.desiredMemberOf(m)), io);
+      await resolved.target.prepareMembers(
+        marks.map((m) => this.desiredMemberOf(m)),
+        io,
+      );
     } catch (err) {
       this.logger.warn({ err, organizationId }, 'preparing members failed; syncing them one by one');
     }
@@ -169,7 +173,8 @@ export class SyncWorker {
     const stale = sync.staleConfirmed(this.db, new Date(Date.now() - olderThanMs).toISOString(), DRIFT_BATCH);
     this.db.transaction(() => {
       for (const e of stale) {
-        if (!sync.getMark(this.db, e.organizationId, e.entityType, e.entityId)) sync.markForSync(this.db, e.organizationId, e.entityType, e.entityId, now);
+        if (!sync.getMark(this.db, e.organizationId, e.entityType, e.entityId))
+          sync.markForSync(this.db, e.organizationId, e.entityType, e.entityId, now);
       }
     })();
     return stale.length;
@@ -219,18 +224,22 @@ export class SyncWorker {
     const orgId = mark.organizationId;
     const logIds = JSON.parse(mark.logIds) as number[];
     const http = resolved.http((call) =>
-      sync.recordDelivery(db, {
-        organizationId: orgId,
-        entityType: mark.entityType,
-        entityId: mark.entityId,
-        method: call.method,
-        path: call.path,
-        status: call.status,
-        outcome: call.ok ? 'ok' : 'retry',
-        detail: call.detail,
-        startedAt: call.startedAt,
-        durationMs: call.durationMs,
-      }, logIds),
+      sync.recordDelivery(
+        db,
+        {
+          organizationId: orgId,
+          entityType: mark.entityType,
+          entityId: mark.entityId,
+          method: call.method,
+          path: call.path,
+          status: call.status,
+          outcome: call.ok ? 'ok' : 'retry',
+          detail: call.detail,
+          startedAt: call.startedAt,
+          durationMs: call.durationMs,
+        },
+        logIds,
+      ),
     );
     return {
       organizationId: orgId,
@@ -242,18 +251,22 @@ export class SyncWorker {
       localIdOf: (type, remoteId) => sync.localIdOf(db, orgId, type, remoteId),
       confirmed: () => sync.getConfirmed(db, orgId, mark.entityType, mark.entityId),
       drift: (detail) =>
-        sync.recordDelivery(db, {
-          organizationId: orgId,
-          entityType: mark.entityType,
-          entityId: mark.entityId,
-          method: '-',
-          path: '-',
-          status: null,
-          outcome: 'drift',
-          detail,
-          startedAt: new Date().toISOString(),
-          durationMs: 0,
-        }, logIds),
+        sync.recordDelivery(
+          db,
+          {
+            organizationId: orgId,
+            entityType: mark.entityType,
+            entityId: mark.entityId,
+            method: '-',
+            path: '-',
+            status: null,
+            outcome: 'drift',
+            detail,
+            startedAt: new Date().toISOString(),
+            durationMs: 0,
+          },
+          logIds,
+        ),
     };
   }
 
@@ -268,7 +281,10 @@ export class SyncWorker {
         const removal = this.isRemoval(mark, desired);
         await resolved.target.syncMember(desired, io);
         if (removal) this.recentRemovals.set(orgId, [...(this.recentRemovals.get(orgId) ?? []), Date.now()]);
-        confirmed = desired.exists || desired.protected ? { email: desired.email, role: desired.role, disabled: desired.disabled && !desired.protected } : null;
+        confirmed =
+          desired.exists || desired.protected
+            ? { email: desired.email, role: desired.role, disabled: desired.disabled && !desired.protected }
+            : null;
       } else {
         const desired = desiredGroup(db, orgId, mark.entityId);
         await resolved.target.syncGroup(desired, io);
@@ -303,7 +319,10 @@ export class SyncWorker {
       sync.failMark(this.db, mark, 'retrying', new Date(now + wait).toISOString(), message);
     } else {
       // Parked until an admin looks: said once in the log, with the application's reason.
-      this.logger.warn({ organizationId: mark.organizationId, entityType: mark.entityType, entityId: mark.entityId, code: te?.code, reason: message }, 'delivery parked');
+      this.logger.warn(
+        { organizationId: mark.organizationId, entityType: mark.entityType, entityId: mark.entityId, code: te?.code, reason: message },
+        'delivery parked',
+      );
       sync.failMark(this.db, mark, 'parked', new Date(now).toISOString(), message);
     }
     recordTargetFailure(this.db, mark.organizationId, new Date(now).toISOString(), message);

@@ -21,8 +21,7 @@ export type ErrorReader = (path: string, body: unknown) => ErrorReason;
 
 /** A success (2xx, its body parsed), or a refusal the caller said it expects (`expect`). */
 export type Answer<T> =
-  | { ok: true; status: number; body: T }
-  | { ok: false; status: number; body: unknown; code: string | null; message: string | null };
+  { ok: true; status: number; body: T } | { ok: false; status: number; body: unknown; code: string | null; message: string | null };
 
 export interface RequestOptions<S extends z.ZodType | undefined> {
   body?: unknown;
@@ -65,10 +64,7 @@ export function genericReason(_path: string, body: unknown): ErrorReason {
 
 /** `members[3].user.email: expected string, received number` */
 export function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.reduce<string>(
-    (s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)),
-    '',
-  );
+  const path = issue.path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)), '');
   const message = issue.message.replace(/^Invalid input: /, '');
   return `${path || '(body)'}: ${message}`;
 }
@@ -99,12 +95,16 @@ export class TargetHttp {
 
   /** The same client (base URL, recording, timeout) with other headers, e.g. a second credential. */
   withHeaders(headers: Record<string, string>): TargetHttp {
-    return new TargetHttp(this.baseUrl, { ...this.headers, ...headers }, {
-      vendor: this.vendor,
-      onCall: this.onCall,
-      timeoutMs: this.timeoutMs,
-      readError: this.readError,
-    });
+    return new TargetHttp(
+      this.baseUrl,
+      { ...this.headers, ...headers },
+      {
+        vendor: this.vendor,
+        onCall: this.onCall,
+        timeoutMs: this.timeoutMs,
+        readError: this.readError,
+      },
+    );
   }
 
   /** Redacts every credential this client sends, and any the caller names (a token just minted). */
@@ -113,7 +113,12 @@ export class TargetHttp {
   }
 
   /** The request, expecting a 2xx whose body matches `schema`; anything else throws a TargetError. */
-  async json<S extends z.ZodType>(method: string, path: string, schema: S, opts: Omit<RequestOptions<S>, 'schema' | 'expect'> = {}): Promise<z.output<S>> {
+  async json<S extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: S,
+    opts: Omit<RequestOptions<S>, 'schema' | 'expect'> = {},
+  ): Promise<z.output<S>> {
     const res = await this.request(method, path, { ...opts, schema });
     // Without `expect`, request() throws on every non-2xx.
     return (res as { body: z.output<S> }).body;
@@ -128,7 +133,15 @@ export class TargetHttp {
     const started = performance.now();
     const call = `${this.vendor} ${method} ${withoutQuery(path)}`;
     const record = (status: number | null, ok: boolean, detail: string | null) =>
-      this.onCall({ method, path, status, ok, detail: detail && this.redact(detail), startedAt, durationMs: Math.round(performance.now() - started) });
+      this.onCall({
+        method,
+        path,
+        status,
+        ok,
+        detail: detail && this.redact(detail),
+        startedAt,
+        durationMs: Math.round(performance.now() - started),
+      });
     let res: Response;
     try {
       res = await fetch(this.baseUrl.replace(/\/+$/, '') + path, {

@@ -49,7 +49,12 @@ function build(row: TargetRow, env: NodeJS.ProcessEnv, opts: ResolverOptions, se
     return {
       target,
       secrets,
-      http: (onCall) => new TargetHttp(url, { Authorization: `Bearer ${key}` }, { vendor: 'LangWatch', onCall, timeoutMs, readError: langWatchErrorReason }),
+      http: (onCall) =>
+        new TargetHttp(
+          url,
+          { Authorization: `Bearer ${key}` },
+          { vendor: 'LangWatch', onCall, timeoutMs, readError: langWatchErrorReason },
+        ),
     };
   }
   const target = new LangSmithTarget({
@@ -62,7 +67,11 @@ function build(row: TargetRow, env: NodeJS.ProcessEnv, opts: ResolverOptions, se
     target,
     secrets,
     http: (onCall) =>
-      new TargetHttp(url, { 'X-API-Key': key, 'X-Organization-Id': row.remoteOrgId ?? '' }, { vendor: 'LangSmith', onCall, timeoutMs, readError: langSmithErrorReason }),
+      new TargetHttp(
+        url,
+        { 'X-API-Key': key, 'X-Organization-Id': row.remoteOrgId ?? '' },
+        { vendor: 'LangSmith', onCall, timeoutMs, readError: langSmithErrorReason },
+      ),
   };
 }
 

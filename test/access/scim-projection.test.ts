@@ -23,7 +23,14 @@ afterEach(() => h.close());
 async function pushUser(token: string, userName: string, email = userName, extra: Record<string, unknown> = {}): Promise<string> {
   const res = await h.request('POST', '/scim/v2/Users', {
     token,
-    body: { schemas: [USER], userName, name: { givenName: 'Ana', familyName: 'Lima' }, emails: [{ primary: true, type: 'work', value: email }], active: true, ...extra },
+    body: {
+      schemas: [USER],
+      userName,
+      name: { givenName: 'Ana', familyName: 'Lima' },
+      emails: [{ primary: true, type: 'work', value: email }],
+      active: true,
+      ...extra,
+    },
   });
   expect(res.status, res.text).toBe(201);
   return res.body.id;
@@ -55,7 +62,9 @@ describe('Entra flow → access model', () => {
 
     // Entra creates groups empty and adds members by PATCH.
     const eng = await pushGroup(t, 'Engineering');
-    expect((await patch(t, `/scim/v2/Groups/${eng}`, [{ op: 'Add', path: 'members', value: [{ value: ana }, { value: bob }] }])).status).toBe(204);
+    expect(
+      (await patch(t, `/scim/v2/Groups/${eng}`, [{ op: 'Add', path: 'members', value: [{ value: ana }, { value: bob }] }])).status,
+    ).toBe(204);
     const group = groupsAdmin.getGroup(admin, eng);
     expect(group).toMatchObject({ id: eng, name: 'Engineering', scimSource: 'azure-ad', memberCount: 2 });
     expect(group.members.map((m) => m.userId).sort()).toEqual([ana, bob].sort());
@@ -63,7 +72,12 @@ describe('Entra flow → access model', () => {
     // An admin binds a role on the IdP-owned group: Ana reaches the team through it.
     groupsAdmin.addBinding(admin, eng, { role: 'MEMBER', scopeType: 'TEAM', scopeId: 'team-x' });
     expect(membersAdmin.getAccess(admin, ana).effective).toEqual([
-      expect.objectContaining({ scopeType: 'TEAM', scopeId: 'team-x', role: 'MEMBER', sources: [expect.objectContaining({ via: 'group', groupId: eng, scimSource: 'azure-ad' })] }),
+      expect.objectContaining({
+        scopeType: 'TEAM',
+        scopeId: 'team-x',
+        role: 'MEMBER',
+        sources: [expect.objectContaining({ via: 'group', groupId: eng, scimSource: 'azure-ad' })],
+      }),
     ]);
 
     // Removal in the default (non-flag) form, then the flag form.
@@ -100,7 +114,16 @@ describe('Okta flow → access model', () => {
     const bob = await pushUser(t, 'bob@okta.local');
     const put = await h.request('PUT', `/scim/v2/Users/${ana}`, {
       token: t,
-      body: { schemas: [USER], id: ana, userName: 'ana@okta.local', displayName: 'Ana Maria', emails: [{ primary: true, value: 'ana@okta.local', type: 'work' }], active: true, groups: [], meta: { resourceType: 'User' } },
+      body: {
+        schemas: [USER],
+        id: ana,
+        userName: 'ana@okta.local',
+        displayName: 'Ana Maria',
+        emails: [{ primary: true, value: 'ana@okta.local', type: 'work' }],
+        active: true,
+        groups: [],
+        meta: { resourceType: 'User' },
+      },
     });
     expect(put.status).toBe(200);
     expect(membersAdmin.getMember(admin, ana).name).toBe('Ana Maria');
@@ -112,7 +135,10 @@ describe('Okta flow → access model', () => {
       { op: 'remove', path: `members[value eq "${ana}"]` },
       { op: 'add', path: 'members', value: [{ value: bob, display: 'bob@okta.local' }] },
     ]);
-    expect(groupsAdmin.getGroup(admin, g)).toMatchObject({ name: 'Test SCIMv2 renamed', members: [expect.objectContaining({ userId: bob })] });
+    expect(groupsAdmin.getGroup(admin, g)).toMatchObject({
+      name: 'Test SCIMv2 renamed',
+      members: [expect.objectContaining({ userId: bob })],
+    });
     await patch(t, `/scim/v2/Groups/${g}`, [{ op: 'replace', path: 'members', value: [{ value: ana }] }]);
     expect(groupsAdmin.getGroup(admin, g).members.map((m) => m.userId)).toEqual([ana]);
 
@@ -132,8 +158,16 @@ describe('one person, two IdPs', () => {
     // Groups of both IdPs hold the one member.
     const oktaGroup = await pushGroup(h.tokens.okta, 'Sales', [fromOkta]);
     const entraGroup = await pushGroup(h.tokens.azure, 'Sales', [fromEntra]);
-    expect(membersAdmin.getAccess(admin, fromOkta).groups.map((g) => [g.id, g.scimSource]).sort()).toEqual(
-      [[oktaGroup, 'okta'], [entraGroup, 'azure-ad']].sort(),
+    expect(
+      membersAdmin
+        .getAccess(admin, fromOkta)
+        .groups.map((g) => [g.id, g.scimSource])
+        .sort(),
+    ).toEqual(
+      [
+        [oktaGroup, 'okta'],
+        [entraGroup, 'azure-ad'],
+      ].sort(),
     );
 
     // Okta deactivates during the move: Entra still has them active, so the member stays active.
@@ -168,7 +202,10 @@ describe("an admin's lock-out outlives IdP pushes", () => {
     await patch(h.tokens.okta, `/scim/v2/Users/${ana}`, [{ op: 'replace', value: { active: false } }]);
     await patch(h.tokens.okta, `/scim/v2/Users/${ana}`, [{ op: 'replace', value: { active: true } }]);
     expect(membersAdmin.getMember(admin, ana)).toMatchObject({ status: 'disabled', disabledBy: ['admin'] });
-    const conflicts = h.db.prepare('SELECT kind, detail FROM member_conflicts WHERE member_id = ?').all(ana) as { kind: string; detail: string }[];
+    const conflicts = h.db.prepare('SELECT kind, detail FROM member_conflicts WHERE member_id = ?').all(ana) as {
+      kind: string;
+      detail: string;
+    }[];
     expect(conflicts).toEqual([{ kind: 'admin_disabled_kept', detail: expect.stringContaining('Okta activated this person') }]);
   });
 });
@@ -178,7 +215,10 @@ describe('two IdPs in one organization', () => {
     const a = await pushGroup(h.tokens.okta, 'Admins');
     const b = await pushGroup(h.tokens.azure, 'Admins');
     const list = groupsAdmin.listGroups(admin, { page: 1, limit: 50 }).data;
-    expect(list.map((g) => [g.id, g.scimSource])).toEqual([[a, 'okta'], [b, 'azure-ad']]);
+    expect(list.map((g) => [g.id, g.scimSource])).toEqual([
+      [a, 'okta'],
+      [b, 'azure-ad'],
+    ]);
     expect(list[0]!.slug).not.toBe(list[1]!.slug);
     expect((await h.request('GET', `/scim/v2/Groups/${a}`, { token: h.tokens.azure })).status).toBe(404);
     // A group made by an admin is invisible to every SCIM connection.

@@ -146,7 +146,13 @@ describe('callers that are refused, or limited, on every route', () => {
    */
   const withoutOwnEchoes = (route: string, text: string): string => {
     if (!route.includes('/api/sync-logs')) return text;
-    const entries = route.endsWith('/export') ? text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : JSON.parse(text).data;
+    const entries = route.endsWith('/export')
+      ? text
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l))
+      : JSON.parse(text).data;
     return JSON.stringify(
       entries.map((e: { organizationId: string; actor: { keyId: string } | null }) => {
         expect(e.organizationId).toBe('other-org');
@@ -278,7 +284,11 @@ describe('admin keys', () => {
 
   it('authenticate to their organization and scopes; revoked or unknown ones do not', () => {
     const { id, key } = createAdminKey(h.db, DEFAULT_ORGANIZATION_ID, 'ci', ['organization:manage']);
-    expect(authenticateAdminKey(h.db, key)).toEqual({ keyId: id, organizationId: DEFAULT_ORGANIZATION_ID, scopes: ['organization:manage'] });
+    expect(authenticateAdminKey(h.db, key)).toEqual({
+      keyId: id,
+      organizationId: DEFAULT_ORGANIZATION_ID,
+      scopes: ['organization:manage'],
+    });
     expect(authenticateAdminKey(h.db, `${key}x`)).toBeNull();
     expect(revokeAdminKey(h.db, DEFAULT_ORGANIZATION_ID, id)).toBe(true);
     expect(revokeAdminKey(h.db, DEFAULT_ORGANIZATION_ID, id)).toBe(false);

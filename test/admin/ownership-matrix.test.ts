@@ -11,12 +11,16 @@ let users: { okta: string; azure: string; manual: string; extra: string };
 let groups: Record<'manual' | 'okta' | 'azure-ad', string>;
 
 const api = (method: string, path: string, body?: unknown) =>
-  h.request(method, path, { token: TEST_ADMIN_KEY, ...(body !== undefined ? { body, headers: { 'Content-Type': 'application/json' } } : {}) });
+  h.request(method, path, {
+    token: TEST_ADMIN_KEY,
+    ...(body !== undefined ? { body, headers: { 'Content-Type': 'application/json' } } : {}),
+  });
 
 beforeEach(async () => {
   h = await createHarness();
   const push = async (token: string, userName: string) =>
-    (await h.request('POST', '/scim/v2/Users', { token, body: { userName, emails: [{ value: userName, primary: true }] } })).body.id as string;
+    (await h.request('POST', '/scim/v2/Users', { token, body: { userName, emails: [{ value: userName, primary: true }] } })).body
+      .id as string;
   const okta = await push(h.tokens.okta, 'okta.person@example.com');
   const azure = await push(h.tokens.azure, 'entra.person@example.com');
   const invited = await api('POST', '/api/organization/invites', {
@@ -27,8 +31,12 @@ beforeEach(async () => {
   });
   expect(invited.status, invited.text).toBe(201);
   users = { okta, azure, manual: invited.body.invites[0].id, extra: invited.body.invites[1].id };
-  const oktaGroup = (await h.request('POST', '/scim/v2/Groups', { token: h.tokens.okta, body: { displayName: 'Okta Group', members: [{ value: okta }] } })).body.id;
-  const azureGroup = (await h.request('POST', '/scim/v2/Groups', { token: h.tokens.azure, body: { displayName: 'Entra Group', members: [{ value: azure }] } })).body.id;
+  const oktaGroup = (
+    await h.request('POST', '/scim/v2/Groups', { token: h.tokens.okta, body: { displayName: 'Okta Group', members: [{ value: okta }] } })
+  ).body.id;
+  const azureGroup = (
+    await h.request('POST', '/scim/v2/Groups', { token: h.tokens.azure, body: { displayName: 'Entra Group', members: [{ value: azure }] } })
+  ).body.id;
   const manual = await api('POST', '/api/groups', { name: 'Manual Group', memberIds: [users.manual] });
   expect(manual.status, manual.text).toBe(201);
   groups = { manual: manual.body.id, okta: oktaGroup, 'azure-ad': azureGroup };
@@ -43,9 +51,19 @@ const heldBy = (owner: keyof typeof groups) => (owner === 'manual' ? users.manua
 const GROUP_MUTATIONS = [
   { name: 'rename', run: (g: string) => api('PATCH', `/api/groups/${g}`, { name: 'Renamed' }), ok: 200, locked: true },
   { name: 'add member', run: (g: string) => api('POST', `/api/groups/${g}/members`, { userId: users.extra }), ok: 201, locked: true },
-  { name: 'remove member', run: (g: string, owner: keyof typeof groups) => api('DELETE', `/api/groups/${g}/members/${heldBy(owner)}`), ok: 204, locked: true },
+  {
+    name: 'remove member',
+    run: (g: string, owner: keyof typeof groups) => api('DELETE', `/api/groups/${g}/members/${heldBy(owner)}`),
+    ok: 204,
+    locked: true,
+  },
   { name: 'delete', run: (g: string) => api('DELETE', `/api/groups/${g}`), ok: 204, locked: true },
-  { name: 'add binding', run: (g: string) => api('POST', `/api/groups/${g}/bindings`, { role: 'VIEWER', scopeType: 'TEAM', scopeId: 'team-1' }), ok: 201, locked: false },
+  {
+    name: 'add binding',
+    run: (g: string) => api('POST', `/api/groups/${g}/bindings`, { role: 'VIEWER', scopeType: 'TEAM', scopeId: 'team-1' }),
+    ok: 201,
+    locked: false,
+  },
   {
     name: 'remove binding',
     run: async (g: string) => {

@@ -30,7 +30,11 @@ describe('console sessions (in process)', () => {
   afterEach(() => h.close());
 
   const signIn = (key: string, headers: Record<string, string> = {}) =>
-    h.request('POST', '/admin/session', { token: null, rawBody: JSON.stringify({ key }), headers: { ...CONSOLE, ...JSON_BODY, ...headers } });
+    h.request('POST', '/admin/session', {
+      token: null,
+      rawBody: JSON.stringify({ key }),
+      headers: { ...CONSOLE, ...JSON_BODY, ...headers },
+    });
   const cookieOf = (setCookie: string | null) => setCookie!.split(';')[0]!;
 
   it('refuses an unknown key with 401 and sets no cookie', async () => {
@@ -41,12 +45,20 @@ describe('console sessions (in process)', () => {
   });
 
   it('refuses a missing key and a body that is not JSON with 400', async () => {
-    expect((await h.request('POST', '/admin/session', { token: null, rawBody: '{}', headers: { ...CONSOLE, ...JSON_BODY } })).status).toBe(400);
-    expect((await h.request('POST', '/admin/session', { token: null, rawBody: '{nope', headers: { ...CONSOLE, ...JSON_BODY } })).status).toBe(400);
+    expect((await h.request('POST', '/admin/session', { token: null, rawBody: '{}', headers: { ...CONSOLE, ...JSON_BODY } })).status).toBe(
+      400,
+    );
+    expect(
+      (await h.request('POST', '/admin/session', { token: null, rawBody: '{nope', headers: { ...CONSOLE, ...JSON_BODY } })).status,
+    ).toBe(400);
   });
 
   it('refuses a sign-in without the console header (CSRF) with 403', async () => {
-    const res = await h.request('POST', '/admin/session', { token: null, rawBody: JSON.stringify({ key: TEST_ADMIN_KEY }), headers: JSON_BODY });
+    const res = await h.request('POST', '/admin/session', {
+      token: null,
+      rawBody: JSON.stringify({ key: TEST_ADMIN_KEY }),
+      headers: JSON_BODY,
+    });
     expect(res.status).toBe(403);
     expect(res.headers.get('set-cookie')).toBeNull();
   });
@@ -79,18 +91,26 @@ describe('console sessions (in process)', () => {
   it('the admin API accepts the cookie only together with X-Requested-With: scim-bridge-console', async () => {
     const cookie = cookieOf((await signIn(TEST_ADMIN_KEY)).headers.get('set-cookie'));
     expect((await h.request('GET', '/api/groups', { token: null, headers: { cookie } })).status).toBe(401);
-    expect((await h.request('GET', '/api/groups', { token: null, headers: { cookie, 'X-Requested-With': 'XMLHttpRequest' } })).status).toBe(401);
+    expect((await h.request('GET', '/api/groups', { token: null, headers: { cookie, 'X-Requested-With': 'XMLHttpRequest' } })).status).toBe(
+      401,
+    );
     const ok = await h.request('GET', '/api/groups', { token: null, headers: { cookie, ...CONSOLE } });
     expect(ok.status, ok.text).toBe(200);
     // Writes too.
-    const made = await h.request('POST', '/api/groups', { token: null, body: { name: 'From the console' }, headers: { cookie, ...CONSOLE, ...JSON_BODY } });
+    const made = await h.request('POST', '/api/groups', {
+      token: null,
+      body: { name: 'From the console' },
+      headers: { cookie, ...CONSOLE, ...JSON_BODY },
+    });
     expect(made.status, made.text).toBe(201);
     // A made-up session id is nothing.
     const forged = await h.request('GET', '/api/groups', { token: null, headers: { cookie: 'scim_bridge_console=forged', ...CONSOLE } });
     expect(forged.status).toBe(401);
     // A bearer key still works as before, and wins over the cookie.
     expect((await h.request('GET', '/api/groups', { token: TEST_ADMIN_KEY })).status).toBe(200);
-    expect((await h.request('GET', '/api/groups', { token: 'wrong-key-0123456789abcdef', headers: { cookie, ...CONSOLE } })).status).toBe(401);
+    expect((await h.request('GET', '/api/groups', { token: 'wrong-key-0123456789abcdef', headers: { cookie, ...CONSOLE } })).status).toBe(
+      401,
+    );
   });
 
   it('GET /admin/session says who is signed in; logout ends the session on the server', async () => {
@@ -114,7 +134,11 @@ describe('console sessions (in process)', () => {
     expect(res.body.scopes).toEqual(['organization:view']);
     const cookie = cookieOf(res.headers.get('set-cookie'));
     expect((await h.request('GET', '/api/groups', { token: null, headers: { cookie, ...CONSOLE } })).status).toBe(200);
-    const write = await h.request('POST', '/api/groups', { token: null, body: { name: 'Nope' }, headers: { cookie, ...CONSOLE, ...JSON_BODY } });
+    const write = await h.request('POST', '/api/groups', {
+      token: null,
+      body: { name: 'Nope' },
+      headers: { cookie, ...CONSOLE, ...JSON_BODY },
+    });
     expect(write.status).toBe(403);
   });
 
@@ -215,7 +239,6 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -289,14 +312,19 @@ describe.skipIf(BROWSER.path === undefined)(BROWSER.reason ? `${E2E_TITLE} — s
     ids.dan = (await scim(okta, 'POST', '/Users', { ...user('dan.ford@example.com', 'Dan', 'Ford'), active: false })).id!;
     // Ana is pushed by both IdPs (a move from Okta to Entra in progress).
     await scim(azure, 'POST', '/Users', user('ana.lima@example.com', 'Ana', 'Lima'));
-    ids.engineering = (await scim(okta, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Engineering', members: [{ value: ids.bob }] })).id!;
+    ids.engineering = (
+      await scim(okta, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Engineering', members: [{ value: ids.bob }] })
+    ).id!;
     ids.finance = (await scim(azure, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Finance', members: [{ value: ids.carla }] })).id!;
     // Okta adds Ana to Engineering later, and changes her title.
     await scim(okta, 'PATCH', `/Groups/${ids.engineering}`, {
       schemas: [PATCH],
       Operations: [{ op: 'add', path: 'members', value: [{ value: ids.ana }] }],
     });
-    await scim(okta, 'PATCH', `/Users/${ids.ana}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'title', value: 'Staff Engineer' }] });
+    await scim(okta, 'PATCH', `/Users/${ids.ana}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'replace', path: 'title', value: 'Staff Engineer' }],
+    });
     // The admin gives Engineering ADMIN on team-x, and makes a manual group.
     await admin('POST', `/api/groups/${ids.engineering}/bindings`, { role: 'ADMIN', scopeType: 'TEAM', scopeId: 'team-x' });
     ids.auditors = (await admin('POST', '/api/groups', { name: 'Auditors', memberIds: [ids.carla] })).id!;
@@ -323,7 +351,10 @@ describe.skipIf(BROWSER.path === undefined)(BROWSER.reason ? `${E2E_TITLE} — s
   // A failed step says what the page showed, which a timeout alone does not.
   afterEach(async ({ task }) => {
     if (task.result?.state !== 'fail' || !page) return;
-    const shown = await page.locator('main').innerText({ timeout: 2000 }).catch((err: Error) => `(unreadable: ${err.message})`);
+    const shown = await page
+      .locator('main')
+      .innerText({ timeout: 2000 })
+      .catch((err: Error) => `(unreadable: ${err.message})`);
     console.log(`${task.name} failed at ${page.url()}; the page showed:\n${shown}\n--- page problems ---\n${problems.join('\n')}`);
   });
 
@@ -555,7 +586,10 @@ describe.skipIf(BROWSER.path === undefined)(BROWSER.reason ? `${E2E_TITLE} — s
   async function timesOnOneLine(what: string): Promise<void> {
     const lines = await page.locator('main td time').evaluateAll((els) => els.map((e) => e.getClientRects().length));
     expect(lines.length, `${what}: times shown`).toBeGreaterThan(0);
-    expect(lines.every((n) => n === 1), `${what}: lines per time ${lines.join(',')}`).toBe(true);
+    expect(
+      lines.every((n) => n === 1),
+      `${what}: lines per time ${lines.join(',')}`,
+    ).toBe(true);
   }
 
   /** The page drawn again after a change is all there (a row gone may only mean the redraw began). */
@@ -575,7 +609,9 @@ describe.skipIf(BROWSER.path === undefined)(BROWSER.reason ? `${E2E_TITLE} — s
     // --- a manual group says what can be edited here, and does it: rename, add and remove members
     await page.getByRole('link', { name: 'Auditors', exact: true }).click();
     await heading('Auditors');
-    expect(await page.getByTestId('manual-notice').innerText()).toMatch(/No IdP owns it.*rename it, add and remove members.*role bindings/s);
+    expect(await page.getByTestId('manual-notice').innerText()).toMatch(
+      /No IdP owns it.*rename it, add and remove members.*role bindings/s,
+    );
     await page.getByLabel('Group name').fill('Auditors EU');
     await page.getByRole('button', { name: 'Rename' }).click();
     await heading('Auditors EU');
@@ -648,7 +684,9 @@ describe.skipIf(BROWSER.path === undefined)(BROWSER.reason ? `${E2E_TITLE} — s
     expect(retries).toBeGreaterThan(0);
     expect(await page.getByRole('button', { name: /^Drop / }).count()).toBe(retries);
     const finance = page.locator(`main tr[data-entity="group:${ids.finance}"]`);
-    const dropped = page.waitForResponse((r) => r.url().endsWith(`/api/deliveries/group/${ids.finance}`) && r.request().method() === 'DELETE');
+    const dropped = page.waitForResponse(
+      (r) => r.url().endsWith(`/api/deliveries/group/${ids.finance}`) && r.request().method() === 'DELETE',
+    );
     await finance.getByRole('button', { name: 'Drop group Finance' }).click();
     expect((await dropped).status()).toBe(204);
     await page.locator('#announcer', { hasText: 'Dropped: group Finance.' }).waitFor();
@@ -739,8 +777,13 @@ describe.skipIf(BROWSER.path === undefined)(BROWSER.reason ? `${E2E_TITLE} — s
     await page.getByRole('link', { name: 'Sync log', exact: true }).click();
     await heading('Sync log');
     await page.locator('main tbody tr').first().waitFor();
-    const times = await page.locator('main tbody tr td:first-child').evaluateAll((tds) => tds.map((td) => td.getClientRects().length && (td.firstElementChild?.getClientRects().length ?? 0)));
-    expect(times.every((n) => n === 1), `lines per sync-log time: ${times.join(',')}`).toBe(true);
+    const times = await page
+      .locator('main tbody tr td:first-child')
+      .evaluateAll((tds) => tds.map((td) => td.getClientRects().length && (td.firstElementChild?.getClientRects().length ?? 0)));
+    expect(
+      times.every((n) => n === 1),
+      `lines per sync-log time: ${times.join(',')}`,
+    ).toBe(true);
 
     expect(problems, problems.join('\n')).toEqual([]);
   }, 180_000);

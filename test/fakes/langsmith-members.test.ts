@@ -26,7 +26,11 @@ async function ls(method: string, path: string, call: { body?: unknown; tenant?:
   const headers: Record<string, string> = { 'X-API-Key': fake.organization.apiKey, 'X-Organization-Id': fake.organization.organizationId };
   if (call.tenant !== undefined) headers['X-Tenant-Id'] = call.tenant;
   if (call.body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(`${fake.url}/api/v1${path}`, { method, headers, body: call.body === undefined ? undefined : JSON.stringify(call.body) });
+  const res = await fetch(`${fake.url}/api/v1${path}`, {
+    method,
+    headers,
+    body: call.body === undefined ? undefined : JSON.stringify(call.body),
+  });
   const text = await res.text();
   return { status: res.status, body: text === '' ? null : JSON.parse(text) };
 }
@@ -46,13 +50,14 @@ const undocumented = (res: { status: number; body: Json }, status: number) => {
   expect(res.status).toBe(status);
   expect(typeof res.body.detail).toBe('string');
 };
-const seed = async (email: string, extra: Record<string, unknown> = {}) => (await control('POST', `/organizations/${orgId()}/members`, { email, ...extra })).body;
+const seed = async (email: string, extra: Record<string, unknown> = {}) =>
+  (await control('POST', `/organizations/${orgId()}/members`, { email, ...extra })).body;
 const orgMembers = async () => (await ls('GET', '/orgs/current/members')).body;
 const wsMembers = async (ws: string) => (await ls('GET', '/workspaces/current/members', { tenant: ws })).body;
 const newWorkspace = async (name: string) => (await ls('POST', '/workspaces', { body: { display_name: name } })).body.id as string;
 
 describe('invites (§B S5, S8)', () => {
-  it('stay pending until accepted; accepting makes a new organization identity with the invite\'s workspaces and role', async () => {
+  it("stay pending until accepted; accepting makes a new organization identity with the invite's workspaces and role", async () => {
     const prod = await newWorkspace('Production');
     const inv = await ls('POST', '/orgs/current/members', {
       body: { email: 'Ada@Example.com', role_id: role['Organization User'], workspace_ids: [prod], workspace_role_id: role['Editor'] },
@@ -72,7 +77,11 @@ describe('invites (§B S5, S8)', () => {
     expect(accepted.body.id).not.toBe(inv.body.id);
     const after = await orgMembers();
     expect(after.pending).toEqual([]);
-    expect(after.members.find((m: Json) => m.email === 'ada@example.com')).toMatchObject({ id: accepted.body.id, role_name: 'Organization User', tenant_ids: [prod] });
+    expect(after.members.find((m: Json) => m.email === 'ada@example.com')).toMatchObject({
+      id: accepted.body.id,
+      role_name: 'Organization User',
+      tenant_ids: [prod],
+    });
     expect((await wsMembers(prod)).members.map((m: Json) => `${m.email}:${m.role_name}`)).toEqual(['ada@example.com:Editor']);
   });
 
@@ -93,17 +102,31 @@ describe('invites (§B S5, S8)', () => {
   });
 
   it('refuses unknown workspaces and roles of the wrong scope (400, not documented), and changes nothing', async () => {
-    undocumented(await ls('POST', '/orgs/current/members', { body: { email: 'a@example.com', workspace_ids: ['7d4f6f7e-1111-4222-8333-944445555666'] } }), 400);
+    undocumented(
+      await ls('POST', '/orgs/current/members', {
+        body: { email: 'a@example.com', workspace_ids: ['7d4f6f7e-1111-4222-8333-944445555666'] },
+      }),
+      400,
+    );
     undocumented(await ls('POST', '/orgs/current/members', { body: { email: 'a@example.com', role_id: role['Editor'] } }), 400);
-    undocumented(await ls('POST', '/orgs/current/members', { body: { email: 'a@example.com', workspace_role_id: role['Organization Admin'] } }), 400);
+    undocumented(
+      await ls('POST', '/orgs/current/members', { body: { email: 'a@example.com', workspace_role_id: role['Organization Admin'] } }),
+      400,
+    );
     undocumented(await ls('POST', '/orgs/current/members', { body: { email: 'not-an-address' } }), 400);
     expect((await orgMembers()).pending).toEqual([]);
   });
 
   it('a batch is all or nothing (not documented)', async () => {
     await seed('taken@example.com');
-    undocumented(await ls('POST', '/orgs/current/members/batch', { body: [{ email: 'one@example.com' }, { email: 'taken@example.com' }] }), 409);
-    undocumented(await ls('POST', '/orgs/current/members/batch', { body: [{ email: 'dup@example.com' }, { email: 'dup@example.com' }] }), 409);
+    undocumented(
+      await ls('POST', '/orgs/current/members/batch', { body: [{ email: 'one@example.com' }, { email: 'taken@example.com' }] }),
+      409,
+    );
+    undocumented(
+      await ls('POST', '/orgs/current/members/batch', { body: [{ email: 'dup@example.com' }, { email: 'dup@example.com' }] }),
+      409,
+    );
     expect((await orgMembers()).pending).toEqual([]);
     const ok = await ls('POST', '/orgs/current/members/batch', { body: [{ email: 'one@example.com' }, { email: 'two@example.com' }] });
     expect(ok.body.map((p: Json) => p.email)).toEqual(['one@example.com', 'two@example.com']);
@@ -124,7 +147,9 @@ describe('invites (§B S5, S8)', () => {
 
   it('with autoAcceptInvites on, an invitee is a member at once (as some suites want)', async () => {
     await control('PATCH', '/settings', { autoAcceptInvites: true });
-    await ls('POST', '/orgs/current/members', { body: { email: 'fast@example.com', workspace_ids: [ws0()], workspace_role_id: role['Editor'] } });
+    await ls('POST', '/orgs/current/members', {
+      body: { email: 'fast@example.com', workspace_ids: [ws0()], workspace_role_id: role['Editor'] },
+    });
     expect((await orgMembers()).members.map((m: Json) => m.email)).toContain('fast@example.com');
     expect((await wsMembers(ws0())).members.find((m: Json) => m.email === 'fast@example.com').role_name).toBe('Editor');
   });
@@ -137,7 +162,7 @@ describe('invites (§B S5, S8)', () => {
 });
 
 describe('adding to a workspace (§B S10) and its trap', () => {
-  it('the docs\' sample body asking for Editor leaves the member with the default role, Viewer: only reading back shows it', async () => {
+  it("the docs' sample body asking for Editor leaves the member with the default role, Viewer: only reading back shows it", async () => {
     const carl = await seed('carl@example.com');
     const res = await ls('POST', '/workspaces/current/members', {
       tenant: ws0(),
@@ -158,7 +183,10 @@ describe('adding to a workspace (§B S10) and its trap', () => {
   it('workspace_ids does not reach other workspaces: only the X-Tenant-Id workspace gets the member', async () => {
     const prod = await newWorkspace('Production');
     const carl = await seed('carl@example.com');
-    await ls('POST', '/workspaces/current/members', { tenant: ws0(), body: { org_identity_id: carl.id, role_id: role['Editor'], workspace_ids: [prod] } });
+    await ls('POST', '/workspaces/current/members', {
+      tenant: ws0(),
+      body: { org_identity_id: carl.id, role_id: role['Editor'], workspace_ids: [prod] },
+    });
     expect((await orgMembers()).members.find((m: Json) => m.id === carl.id).tenant_ids).toEqual([ws0()]);
     expect((await wsMembers(prod)).members).toEqual([]);
   });
@@ -166,17 +194,34 @@ describe('adding to a workspace (§B S10) and its trap', () => {
   it('refuses (not documented): no identifier (400), a pending invitee (400), twice (409), an organization role (400)', async () => {
     undocumented(await ls('POST', '/workspaces/current/members', { tenant: ws0(), body: { role_id: role['Editor'] } }), 400);
     const inv = (await ls('POST', '/orgs/current/members', { body: { email: 'pending@example.com' } })).body;
-    undocumented(await ls('POST', '/workspaces/current/members', { tenant: ws0(), body: { org_identity_id: inv.id, role_id: role['Editor'] } }), 400);
+    undocumented(
+      await ls('POST', '/workspaces/current/members', { tenant: ws0(), body: { org_identity_id: inv.id, role_id: role['Editor'] } }),
+      400,
+    );
     const carl = await seed('carl@example.com');
-    undocumented(await ls('POST', '/workspaces/current/members', { tenant: ws0(), body: { org_identity_id: carl.id, role_id: role['Organization User'] } }), 400);
-    expect((await ls('POST', '/workspaces/current/members', { tenant: ws0(), body: { org_identity_id: carl.id, role_id: role['Editor'] } })).status).toBe(200);
-    undocumented(await ls('POST', '/workspaces/current/members', { tenant: ws0(), body: { org_identity_id: carl.id, role_id: role['Viewer'] } }), 409);
+    undocumented(
+      await ls('POST', '/workspaces/current/members', {
+        tenant: ws0(),
+        body: { org_identity_id: carl.id, role_id: role['Organization User'] },
+      }),
+      400,
+    );
+    expect(
+      (await ls('POST', '/workspaces/current/members', { tenant: ws0(), body: { org_identity_id: carl.id, role_id: role['Editor'] } }))
+        .status,
+    ).toBe(200);
+    undocumented(
+      await ls('POST', '/workspaces/current/members', { tenant: ws0(), body: { org_identity_id: carl.id, role_id: role['Viewer'] } }),
+      409,
+    );
   });
 
   it('undeclared answer bodies (S6, S7, S8, S11, S12) are null: read the lists instead', async () => {
     const carl = await seed('carl@example.com', { workspaces: [{ workspace: 'Default', role: 'Viewer' }] });
     const wsId = (await wsMembers(ws0())).members.find((m: Json) => m.email === 'carl@example.com').id;
-    expect((await ls('PATCH', `/workspaces/current/members/${wsId}`, { tenant: ws0(), body: { role_id: role['Editor'] } })).body).toBeNull();
+    expect(
+      (await ls('PATCH', `/workspaces/current/members/${wsId}`, { tenant: ws0(), body: { role_id: role['Editor'] } })).body,
+    ).toBeNull();
     expect((await ls('PATCH', `/orgs/current/members/${carl.id}`, { body: { role_id: role['Organization Admin'] } })).body).toBeNull();
     expect((await ls('DELETE', `/workspaces/current/members/${wsId}`, { tenant: ws0() })).body).toBeNull();
     expect((await ls('DELETE', `/orgs/current/members/${carl.id}`)).body).toBeNull();

@@ -37,11 +37,19 @@ interface Ctx {
   bob: { pendingId: string; wsPendingId: string };
 }
 
-async function call(method: string, path: string, opts: { body?: unknown; tenant?: string | null } = {}): Promise<{ status: number; body: Json }> {
+async function call(
+  method: string,
+  path: string,
+  opts: { body?: unknown; tenant?: string | null } = {},
+): Promise<{ status: number; body: Json }> {
   const headers: Record<string, string> = { 'X-API-Key': fake.organization.apiKey, 'X-Organization-Id': fake.organization.organizationId };
   if (opts.tenant) headers['X-Tenant-Id'] = opts.tenant;
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(`${fake.url}/api/v1${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const res = await fetch(`${fake.url}/api/v1${path}`, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
   const text = await res.text();
   return { status: res.status, body: text === '' ? null : JSON.parse(text) };
 }
@@ -69,7 +77,12 @@ beforeEach(async () => {
   });
   const carl = await control('POST', `/organizations/${orgId}/members`, { email: 'carl@example.com' });
   const bob = await call('POST', '/orgs/current/members', {
-    body: { email: 'bob@example.com', role_id: role('organization:Organization User'), workspace_ids: [ws], workspace_role_id: role('workspace:Editor') },
+    body: {
+      email: 'bob@example.com',
+      role_id: role('organization:Organization User'),
+      workspace_ids: [ws],
+      workspace_role_id: role('workspace:Editor'),
+    },
   });
   const wsList = (await call('GET', '/workspaces/current/members', { tenant: ws })).body;
   x = {
@@ -114,16 +127,25 @@ const ROWS: Row[] = [
     method: 'GET',
     path: () => '/workspaces?include_deleted=false',
     status: 200,
-    answer: (x) => [{ id: x.ws, organization_id: x.orgId, display_name: 'Default', is_personal: false, is_deleted: false, tenant_handle: null }],
+    answer: (x) => [
+      { id: x.ws, organization_id: x.orgId, display_name: 'Default', is_personal: false, is_deleted: false, tenant_handle: null },
+    ],
   },
   {
     name: 'create a workspace: 200 (not 201) with the Tenant',
-    source: 'ls-doc sample "Create a workspace" session.post(workspaces_path, json={"display_name": "My Workspace"}); ls-spec create_workspace_api_v1_workspaces_post (200: Tenant)',
+    source:
+      'ls-doc sample "Create a workspace" session.post(workspaces_path, json={"display_name": "My Workspace"}); ls-spec create_workspace_api_v1_workspaces_post (200: Tenant)',
     method: 'POST',
     path: () => '/workspaces',
     body: () => ({ display_name: 'My Workspace' }),
     status: 200,
-    answer: (x) => ({ display_name: 'My Workspace', organization_id: x.orgId, is_personal: false, is_deleted: false, id: expect.stringMatching(/^[0-9a-f-]{36}$/) }),
+    answer: (x) => ({
+      display_name: 'My Workspace',
+      organization_id: x.orgId,
+      is_personal: false,
+      is_deleted: false,
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    }),
   },
   {
     name: 'create a workspace with a chosen id and handle',
@@ -154,7 +176,8 @@ const ROWS: Row[] = [
   },
   {
     name: 'rename a workspace (X-Tenant-Id = the workspace, as the Terraform provider sends)',
-    source: 'ls-spec patch_workspace_api_v1_workspaces__workspace_id__patch (WorkspacePatch, 200: Tenant); ls-tf workspace_resource.go updateWorkspace',
+    source:
+      'ls-spec patch_workspace_api_v1_workspaces__workspace_id__patch (WorkspacePatch, 200: Tenant); ls-tf workspace_resource.go updateWorkspace',
     method: 'PATCH',
     path: (x) => `/workspaces/${x.ws}`,
     body: () => ({ display_name: 'Production' }),
@@ -173,46 +196,64 @@ const ROWS: Row[] = [
   },
   {
     name: 'list roles: organization and workspace roles in one bare array, with access_scope',
-    source: "ls-doc sample: roles_res = session.get(f\"{orgs_path}/roles\"); \"system org roles are 'Organization Admin', 'Organization User'; system workspace roles are 'Admin', 'Editor', 'Viewer'\"; ls-spec Role",
+    source:
+      "ls-doc sample: roles_res = session.get(f\"{orgs_path}/roles\"); \"system org roles are 'Organization Admin', 'Organization User'; system workspace roles are 'Admin', 'Editor', 'Viewer'\"; ls-spec Role",
     method: 'GET',
     path: () => '/orgs/current/roles',
     status: 200,
     answer: () =>
-      ['organization:Organization Admin', 'organization:Organization User', 'workspace:Admin', 'workspace:Editor', 'workspace:Viewer'].map((n) => {
-        const [scope, displayName] = n.split(':');
-        return { access_scope: scope, display_name: displayName, id: expect.any(String), permissions: expect.any(Array) };
-      }),
+      ['organization:Organization Admin', 'organization:Organization User', 'workspace:Admin', 'workspace:Editor', 'workspace:Viewer'].map(
+        (n) => {
+          const [scope, displayName] = n.split(':');
+          return { access_scope: scope, display_name: displayName, id: expect.any(String), permissions: expect.any(Array) };
+        },
+      ),
   },
   // ---- organization members: §B S4, S4b ----
   {
     name: 'list organization members: {organization_id, members, pending}',
-    source: 'ls-spec get_current_org_members (OrganizationMembers); ls-doc sample org_members["members"], member["email"], member["user_id"]',
+    source:
+      'ls-spec get_current_org_members (OrganizationMembers); ls-doc sample org_members["members"], member["email"], member["user_id"]',
     method: 'GET',
     path: () => '/orgs/current/members',
     status: 200,
     answer: (x) => ({
       organization_id: x.orgId,
       members: expect.arrayContaining([
-        expect.objectContaining({ id: x.ada.orgIdentityId, email: 'ada@example.com', user_id: x.ada.userId, ls_user_id: x.ada.lsUserId, role_name: 'Organization User', tenant_ids: [x.ws], is_disabled: false }),
+        expect.objectContaining({
+          id: x.ada.orgIdentityId,
+          email: 'ada@example.com',
+          user_id: x.ada.userId,
+          ls_user_id: x.ada.lsUserId,
+          role_name: 'Organization User',
+          tenant_ids: [x.ws],
+          is_disabled: false,
+        }),
       ]),
       pending: [expect.objectContaining({ id: x.bob.pendingId, email: 'bob@example.com', workspace_ids: [x.ws] })],
     }),
   },
   {
-    name: 'active members by email: a bare array (the Terraform provider\'s lookup)',
-    source: 'ls-tf access_helpers.go readMembershipLists (limit=100, emails, sort_by=created_at, sort_by_desc=true); ls-spec get_current_active_org_members (array of OrgMemberIdentity)',
+    name: "active members by email: a bare array (the Terraform provider's lookup)",
+    source:
+      'ls-tf access_helpers.go readMembershipLists (limit=100, emails, sort_by=created_at, sort_by_desc=true); ls-spec get_current_active_org_members (array of OrgMemberIdentity)',
     method: 'GET',
     path: () => '/orgs/current/members/active?limit=100&emails=ada%40example.com&sort_by=created_at&sort_by_desc=true',
     status: 200,
-    answer: (x) => [{ id: x.ada.orgIdentityId, email: 'ada@example.com', ls_user_id: x.ada.lsUserId, role_id: x.role('organization:Organization User') }],
+    answer: (x) => [
+      { id: x.ada.orgIdentityId, email: 'ada@example.com', ls_user_id: x.ada.lsUserId, role_id: x.role('organization:Organization User') },
+    ],
   },
   {
     name: 'pending members by email: a bare array',
-    source: 'ls-tf org_membership_resource.go readOrgMembership (orgMembershipPendingPath); ls-spec get_current_pending_org_members (array of OrgPendingIdentity)',
+    source:
+      'ls-tf org_membership_resource.go readOrgMembership (orgMembershipPendingPath); ls-spec get_current_pending_org_members (array of OrgPendingIdentity)',
     method: 'GET',
     path: () => '/orgs/current/members/pending?limit=100&emails=bob%40example.com',
     status: 200,
-    answer: (x) => [{ id: x.bob.pendingId, email: 'bob@example.com', role_id: x.role('organization:Organization User'), workspace_ids: [x.ws] }],
+    answer: (x) => [
+      { id: x.bob.pendingId, email: 'bob@example.com', role_id: x.role('organization:Organization User'), workspace_ids: [x.ws] },
+    ],
   },
   {
     name: 'limit above 500 is a 422',
@@ -233,18 +274,30 @@ const ROWS: Row[] = [
   // ---- invites: §B S5, S8 ----
   {
     name: 'invite to the organization and a workspace: 200, a pending identity',
-    source: 'ls-doc sample "Invite a user to the org and the new workspace, as an Editor" {email, role_id, workspace_ids, workspace_role_id}; ls-spec add_member_to_current_org (PendingIdentity)',
+    source:
+      'ls-doc sample "Invite a user to the org and the new workspace, as an Editor" {email, role_id, workspace_ids, workspace_role_id}; ls-spec add_member_to_current_org (PendingIdentity)',
     method: 'POST',
     path: () => '/orgs/current/members',
-    body: (x) => ({ email: 'new@example.com', role_id: x.role('organization:Organization User'), workspace_ids: [x.ws], workspace_role_id: x.role('workspace:Editor') }),
+    body: (x) => ({
+      email: 'new@example.com',
+      role_id: x.role('organization:Organization User'),
+      workspace_ids: [x.ws],
+      workspace_role_id: x.role('workspace:Editor'),
+    }),
     status: 200,
-    answer: (x) => ({ id: expect.any(String), email: 'new@example.com', role_id: x.role('organization:Organization User'), workspace_ids: [x.ws], workspace_role_id: x.role('workspace:Editor') }),
+    answer: (x) => ({
+      id: expect.any(String),
+      email: 'new@example.com',
+      role_id: x.role('organization:Organization User'),
+      workspace_ids: [x.ws],
+      workspace_role_id: x.role('workspace:Editor'),
+    }),
     then: async (_x, body) => {
       expect((await orgMembers()).pending.map((p: Json) => p.id)).toContain(body.id);
     },
   },
   {
-    name: 'invite with an organization role only (the Terraform provider\'s body)',
+    name: "invite with an organization role only (the Terraform provider's body)",
     source: 'ls-tf access_helpers.go orgInvitePayload {email, role_id}; org_membership_resource.go createOrgMembershipInvite',
     method: 'POST',
     path: () => '/orgs/current/members',
@@ -272,10 +325,14 @@ const ROWS: Row[] = [
   },
   {
     name: 'batch invite: an array in, an array of pending identities out',
-    source: 'ls-spec add_members_to_current_org_batch_api_v1_orgs_current_members_batch_post (Payloads: array of PendingIdentityCreate; 200: array of PendingIdentity)',
+    source:
+      'ls-spec add_members_to_current_org_batch_api_v1_orgs_current_members_batch_post (Payloads: array of PendingIdentityCreate; 200: array of PendingIdentity)',
     method: 'POST',
     path: () => '/orgs/current/members/batch',
-    body: (x) => [{ email: 'b1@example.com', workspace_ids: [x.ws], workspace_role_id: x.role('workspace:Viewer') }, { email: 'b2@example.com' }],
+    body: (x) => [
+      { email: 'b1@example.com', workspace_ids: [x.ws], workspace_role_id: x.role('workspace:Viewer') },
+      { email: 'b2@example.com' },
+    ],
     status: 200,
     answer: (x) => [{ email: 'b1@example.com', workspace_ids: [x.ws] }, { email: 'b2@example.com' }],
   },
@@ -290,7 +347,8 @@ const ROWS: Row[] = [
   },
   {
     name: 'revoke a pending invite by its pending id',
-    source: 'ls-spec delete_current_org_pending_member ("When an admin deletes a pending member invite", 200); ls-tf org_membership_resource.go deletePendingOrgMembership',
+    source:
+      'ls-spec delete_current_org_pending_member ("When an admin deletes a pending member invite", 200); ls-tf org_membership_resource.go deletePendingOrgMembership',
     method: 'DELETE',
     path: (x) => `/orgs/current/members/${x.bob.pendingId}/pending`,
     status: 200,
@@ -301,7 +359,8 @@ const ROWS: Row[] = [
   // ---- organization roles and removal: §B S6, S7 ----
   {
     name: 'change an organization role with the org identity id',
-    source: 'ls-doc sample "Update the user\'s organization role to Organization Admin" session.patch(f"{orgs_path}/members/{existing_org_member[\'id\']}", json={"role_id": ...}); ls-spec update_current_org_member (OrgIdentityPatch)',
+    source:
+      'ls-doc sample "Update the user\'s organization role to Organization Admin" session.patch(f"{orgs_path}/members/{existing_org_member[\'id\']}", json={"role_id": ...}); ls-spec update_current_org_member (OrgIdentityPatch)',
     method: 'PATCH',
     path: (x) => `/orgs/current/members/${x.ada.orgIdentityId}`,
     body: (x) => ({ role_id: x.role('organization:Organization Admin') }),
@@ -333,33 +392,45 @@ const ROWS: Row[] = [
   // ---- workspace members: §B S9-S12 ----
   {
     name: 'list workspace members: {tenant_id, members, pending}',
-    source: 'ls-doc sample session.get(f"{workspaces_path}/current/members", headers=new_workspace_headers); members["members"]; ls-spec TenantMembers',
+    source:
+      'ls-doc sample session.get(f"{workspaces_path}/current/members", headers=new_workspace_headers); members["members"]; ls-spec TenantMembers',
     method: 'GET',
     path: () => '/workspaces/current/members',
     tenant: true,
     status: 200,
     answer: (x) => ({
       tenant_id: x.ws,
-      members: expect.arrayContaining([expect.objectContaining({ id: x.ada.wsIdentityId, email: 'ada@example.com', role_name: 'Editor', tenant_id: x.ws })]),
+      members: expect.arrayContaining([
+        expect.objectContaining({ id: x.ada.wsIdentityId, email: 'ada@example.com', role_name: 'Editor', tenant_id: x.ws }),
+      ]),
       pending: [expect.objectContaining({ id: x.bob.wsPendingId, email: 'bob@example.com', tenant_id: x.ws })],
     }),
   },
   {
     name: 'a workspace-scoped request without X-Tenant-Id, with an organization-scoped key, is 403',
-    source: 'ls-doc Warning: "If X-Tenant-Id is not specified when accessing workspace-scoped resources with an organization-scoped service key, the request will fail with 403 Forbidden."',
+    source:
+      'ls-doc Warning: "If X-Tenant-Id is not specified when accessing workspace-scoped resources with an organization-scoped service key, the request will fail with 403 Forbidden."',
     method: 'GET',
     path: () => '/workspaces/current/members',
     status: 403,
   },
   {
     name: 'add an organization member to a workspace: {org_identity_id, role_id}',
-    source: 'ls-tf workspace_membership_resource.go workspaceMemberPayloadFromOrgMembership + TestWorkspaceMembershipEnsureCreatesActiveMembershipForAcceptedOrgMember; ls-spec IdentityCreate, add_member_to_current_workspace (200: Identity)',
+    source:
+      'ls-tf workspace_membership_resource.go workspaceMemberPayloadFromOrgMembership + TestWorkspaceMembershipEnsureCreatesActiveMembershipForAcceptedOrgMember; ls-spec IdentityCreate, add_member_to_current_workspace (200: Identity)',
     method: 'POST',
     path: () => '/workspaces/current/members',
     body: (x) => ({ org_identity_id: x.carl.orgIdentityId, role_id: x.role('workspace:Editor') }),
     tenant: true,
     status: 200,
-    answer: (x) => ({ tenant_id: x.ws, organization_id: x.orgId, ls_user_id: x.carl.lsUserId, user_id: x.carl.userId, role_id: x.role('workspace:Editor'), role_name: 'Editor' }),
+    answer: (x) => ({
+      tenant_id: x.ws,
+      organization_id: x.orgId,
+      ls_user_id: x.carl.lsUserId,
+      user_id: x.carl.userId,
+      role_id: x.role('workspace:Editor'),
+      role_name: 'Editor',
+    }),
     then: (x, body) => {
       // §B "Identity ids": the workspace identity is not the organization identity.
       expect(body.id).not.toBe(x.carl.orgIdentityId);
@@ -376,8 +447,9 @@ const ROWS: Row[] = [
     answer: (x) => ({ ls_user_id: x.carl.lsUserId, role_name: 'Admin' }),
   },
   {
-    name: 'the docs\' sample body {user_id, workspace_ids, workspace_role_id} is accepted (200)',
-    source: 'ls-doc sample "Add a user that already exists in the org to the new workspace, as a Viewer" json={"user_id":..., "workspace_ids": [...], "workspace_role_id": ...}',
+    name: "the docs' sample body {user_id, workspace_ids, workspace_role_id} is accepted (200)",
+    source:
+      'ls-doc sample "Add a user that already exists in the org to the new workspace, as a Viewer" json={"user_id":..., "workspace_ids": [...], "workspace_role_id": ...}',
     method: 'POST',
     path: () => '/workspaces/current/members',
     body: (x) => ({ user_id: x.carl.userId, workspace_ids: [x.ws], workspace_role_id: x.role('workspace:Viewer') }),
@@ -386,8 +458,9 @@ const ROWS: Row[] = [
     answer: (x) => ({ user_id: x.carl.userId, tenant_id: x.ws }),
   },
   {
-    name: 'the sample\'s workspace_role_id is not a field of S10: asking for Editor that way yields the server default',
-    source: 'ls-spec IdentityCreate has no workspace_ids/workspace_role_id (TARGETS.md §B "Sources disagree on S10"); stand-in default role Viewer',
+    name: "the sample's workspace_role_id is not a field of S10: asking for Editor that way yields the server default",
+    source:
+      'ls-spec IdentityCreate has no workspace_ids/workspace_role_id (TARGETS.md §B "Sources disagree on S10"); stand-in default role Viewer',
     method: 'POST',
     path: () => '/workspaces/current/members',
     body: (x) => ({ user_id: x.carl.userId, workspace_ids: [x.ws], workspace_role_id: x.role('workspace:Editor') }),
@@ -400,7 +473,8 @@ const ROWS: Row[] = [
   },
   {
     name: 'change a workspace role with the workspace identity id',
-    source: 'ls-doc sample "Update the user\'s workspace role to Admin" session.patch(f"{workspaces_path}/current/members/{workspace_member[\'id\']}", json={"role_id": ...}); ls-tf updateActiveWorkspaceMembershipRole',
+    source:
+      'ls-doc sample "Update the user\'s workspace role to Admin" session.patch(f"{workspaces_path}/current/members/{workspace_member[\'id\']}", json={"role_id": ...}); ls-tf updateActiveWorkspaceMembershipRole',
     method: 'PATCH',
     path: (x) => `/workspaces/current/members/${x.ada.wsIdentityId}`,
     body: (x) => ({ role_id: x.role('workspace:Admin') }),
@@ -434,7 +508,8 @@ const ROWS: Row[] = [
   },
   {
     name: 'active workspace members by email: a bare array',
-    source: 'ls-tf workspace_membership_resource.go readWorkspaceMembership (workspaceMembershipActivePath, X-Tenant-Id); ls-spec get_current_active_workspace_members (array of MemberIdentity)',
+    source:
+      'ls-tf workspace_membership_resource.go readWorkspaceMembership (workspaceMembershipActivePath, X-Tenant-Id); ls-spec get_current_active_workspace_members (array of MemberIdentity)',
     method: 'GET',
     path: () => '/workspaces/current/members/active?limit=100&emails=ada%40example.com',
     tenant: true,
@@ -443,7 +518,8 @@ const ROWS: Row[] = [
   },
   {
     name: 'withdraw a pending invite from a workspace by its workspace pending id',
-    source: 'ls-tf TestWorkspaceMembershipDeleteUsesPendingEndpoint (DELETE /api/v1/workspaces/current/members/{pending-id}/pending); ls-spec delete_current_workspace_pending_member',
+    source:
+      'ls-tf TestWorkspaceMembershipDeleteUsesPendingEndpoint (DELETE /api/v1/workspaces/current/members/{pending-id}/pending); ls-spec delete_current_workspace_pending_member',
     method: 'DELETE',
     path: (x) => `/workspaces/current/members/${x.bob.wsPendingId}/pending`,
     tenant: true,

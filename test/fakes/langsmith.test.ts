@@ -78,10 +78,11 @@ async function seed(email: string, extra: Record<string, unknown> = {}): Promise
 
 describe('headers and keys (§B Headers, Keys)', () => {
   it('refuses a missing or unknown X-API-Key (401, not documented)', async () => {
-    for (const key of [null, 'lsv2_sk_00000000000000000000000000000000_0000000000']) undocumented(await ls('GET', '/workspaces', { key }), 401);
+    for (const key of [null, 'lsv2_sk_00000000000000000000000000000000_0000000000'])
+      undocumented(await ls('GET', '/workspaces', { key }), 401);
   });
 
-  it('refuses an X-Organization-Id that is missing or not the key\'s organization (403, not documented)', async () => {
+  it("refuses an X-Organization-Id that is missing or not the key's organization (403, not documented)", async () => {
     const other = await control('POST', '/organizations', { displayName: 'Other' });
     for (const org of [null, other.body.organizationId, 'not-a-uuid']) undocumented(await ls('GET', '/orgs/current/members', { org }), 403);
     const own = await ls('GET', '/orgs/current/members', { key: other.body.apiKey, org: other.body.organizationId });
@@ -99,7 +100,12 @@ describe('headers and keys (§B Headers, Keys)', () => {
 
   it('a key that is not organization-scoped defaults to the workspace it was created in (documented)', async () => {
     const prod = (await ls('POST', '/workspaces', { body: { display_name: 'Production' } })).body.id;
-    const key = await control('POST', `/organizations/${orgId()}/keys`, { kind: 'service', organizationScoped: false, workspaceId: prod, role: 'Organization User' });
+    const key = await control('POST', `/organizations/${orgId()}/keys`, {
+      kind: 'service',
+      organizationScoped: false,
+      workspaceId: prod,
+      role: 'Organization User',
+    });
     expect(key.status).toBe(201);
     const list = await ls('GET', '/workspaces/current/members', { key: key.body.apiKey });
     expect(list).toMatchObject({ status: 200, body: { tenant_id: prod } });
@@ -110,7 +116,8 @@ describe('headers and keys (§B Headers, Keys)', () => {
 
   it('an X-Tenant-Id naming an unknown, foreign or malformed workspace is 403 (not documented)', async () => {
     const other = await control('POST', '/organizations', { displayName: 'Other' });
-    for (const tenant of [UNKNOWN, other.body.workspaces[0].id, 'nope']) undocumented(await ls('GET', '/workspaces/current/members', { tenant }), 403);
+    for (const tenant of [UNKNOWN, other.body.workspaces[0].id, 'nope'])
+      undocumented(await ls('GET', '/workspaces/current/members', { tenant }), 403);
   });
 
   it('a personal key acts as its owner: an Organization User reads but cannot manage, and reaches only their workspaces', async () => {
@@ -198,18 +205,24 @@ describe('workspaces (§B S1, S2, S2b)', () => {
     undocumented(await ls('PATCH', `/workspaces/${UNKNOWN}`, { body: { display_name: 'X' } }), 404);
   });
 
-  it('a personal key\'s owner becomes Admin of the workspace they create, and S1 shows their role', async () => {
+  it("a personal key's owner becomes Admin of the workspace they create, and S1 shows their role", async () => {
     const key = (await control('POST', `/organizations/${orgId()}/keys`, {})).body.apiKey;
     const created = (await ls('POST', '/workspaces', { key, body: { display_name: 'Mine' } })).body;
     const list = (await ls('GET', '/workspaces', { key })).body;
-    expect(list.find((w: Json) => w.id === created.id)).toMatchObject({ role_name: 'Admin', role_id: expect.any(String), permissions: expect.any(Array) });
+    expect(list.find((w: Json) => w.id === created.id)).toMatchObject({
+      role_name: 'Admin',
+      role_id: expect.any(String),
+      permissions: expect.any(Array),
+    });
   });
 });
 
 describe('identity ids (§B "Identity ids")', () => {
   it('an organization identity id and a workspace identity id are different values, each only good on its own paths', async () => {
     const ada = await seed('ada@example.com', { workspaces: [{ workspace: 'Default', role: 'Editor' }] });
-    const wsMember = (await ls('GET', '/workspaces/current/members', { tenant: ws0() })).body.members.find((m: Json) => m.email === 'ada@example.com');
+    const wsMember = (await ls('GET', '/workspaces/current/members', { tenant: ws0() })).body.members.find(
+      (m: Json) => m.email === 'ada@example.com',
+    );
     expect(wsMember.id).not.toBe(ada.id);
     expect(wsMember.ls_user_id).toBe(ada.ls_user_id);
     const roles = (await ls('GET', '/orgs/current/roles')).body as Json[];
@@ -227,11 +240,22 @@ describe('control API (others read GET /_fake/state)', () => {
     await seed('bob@example.com', { workspaces: [{ workspace: 'Default', role: 'Viewer' }] });
     const st = await orgState();
     const admin = fake.organization.admin.email;
-    expect(st.members.map((m: Json) => ({ email: m.email, role: m.roleName, ws: m.workspaces.map((w: Json) => `${w.displayName}:${w.roleName}`) }))).toEqual([
+    expect(
+      st.members.map((m: Json) => ({
+        email: m.email,
+        role: m.roleName,
+        ws: m.workspaces.map((w: Json) => `${w.displayName}:${w.roleName}`),
+      })),
+    ).toEqual([
       { email: admin, role: 'Organization Admin', ws: ['Default:Admin'] },
       { email: 'bob@example.com', role: 'Organization User', ws: ['Default:Viewer'] },
     ]);
-    expect(st.members[1]).toMatchObject({ identityId: expect.any(String), userId: expect.any(String), lsUserId: expect.any(String), disabled: false });
+    expect(st.members[1]).toMatchObject({
+      identityId: expect.any(String),
+      userId: expect.any(String),
+      lsUserId: expect.any(String),
+      disabled: false,
+    });
     expect(st.members[1].workspaces[0]).toMatchObject({ identityId: expect.any(String), workspaceId: ws0() });
     expect(st.pending).toEqual([]);
     expect(st.settings).toEqual({ seatLimit: null, autoAcceptInvites: false, defaultWorkspaceRole: 'Viewer' });
@@ -252,10 +276,21 @@ describe('control API (others read GET /_fake/state)', () => {
       autoAcceptInvites: true,
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ displayName: 'Globex', apiKey: expect.stringMatching(/^lsv2_sk_/), settings: { autoAcceptInvites: true } });
+    expect(created.body).toMatchObject({
+      displayName: 'Globex',
+      apiKey: expect.stringMatching(/^lsv2_sk_/),
+      settings: { autoAcceptInvites: true },
+    });
     const dev = created.body.workspaces.find((w: Json) => w.displayName === 'Dev').id;
-    const devMembers = await ls('GET', '/workspaces/current/members', { key: created.body.apiKey, org: created.body.organizationId, tenant: dev });
-    expect(devMembers.body.members.map((m: Json) => `${m.email}:${m.role_name}`)).toEqual([`${created.body.admin.email}:Admin`, 'hank@globex.example:Editor']);
+    const devMembers = await ls('GET', '/workspaces/current/members', {
+      key: created.body.apiKey,
+      org: created.body.organizationId,
+      tenant: dev,
+    });
+    expect(devMembers.body.members.map((m: Json) => `${m.email}:${m.role_name}`)).toEqual([
+      `${created.body.admin.email}:Admin`,
+      'hank@globex.example:Editor',
+    ]);
     const role = await control('POST', '/roles', { displayName: 'Annotators' });
     expect(role).toMatchObject({ status: 201, body: { display_name: 'Annotators', access_scope: 'workspace', name: 'CUSTOM' } });
 
@@ -280,7 +315,7 @@ describe('control API (others read GET /_fake/state)', () => {
 });
 
 describe('faults', () => {
-  it('injects 503s as a load balancer\'s HTML, counted; the faulted write did not happen', async () => {
+  it("injects 503s as a load balancer's HTML, counted; the faulted write did not happen", async () => {
     await control('PUT', '/faults', { errors: { next: 2, status: 503 } });
     expect((await ls('GET', '/workspaces')).status).toBe(503);
     const second = await ls('POST', '/orgs/current/members', { body: { email: 'retry@example.com' } });
@@ -293,7 +328,10 @@ describe('faults', () => {
   });
 
   it('answers 429 with Retry-After and a {detail} (neither documented by LangSmith)', async () => {
-    await control('PUT', '/faults', { rateLimit: { next: 1, retryAfterSeconds: 7 }, match: { method: 'POST', path: '/api/v1/workspaces' } });
+    await control('PUT', '/faults', {
+      rateLimit: { next: 1, retryAfterSeconds: 7 },
+      match: { method: 'POST', path: '/api/v1/workspaces' },
+    });
     expect((await ls('GET', '/workspaces')).status).toBe(200);
     const limited = await ls('POST', '/workspaces', { body: { display_name: 'Later' } });
     expect(limited.status).toBe(429);

@@ -53,7 +53,14 @@ export async function raw(
   ctx: Ctx,
   method: string,
   path: string,
-  opts: { body?: unknown; raw?: string; auth?: string | null; contentType?: string | null; headers?: Record<string, string>; signal?: AbortSignal } = {},
+  opts: {
+    body?: unknown;
+    raw?: string;
+    auth?: string | null;
+    contentType?: string | null;
+    headers?: Record<string, string>;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<Reply> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.auth) headers.authorization = opts.auth;
@@ -77,7 +84,11 @@ export const rest = (ctx: Ctx, method: string, path: string, body?: unknown, key
 
 /** A SCIM call with the organization's SCIM token (or `token`). */
 export const scim = (ctx: Ctx, method: string, path: string, body?: unknown, token?: string | null) =>
-  raw(ctx, method, `/api/scim/v2${path}`, { body, auth: token === null ? null : `Bearer ${token ?? ctx.scimToken}`, contentType: body === undefined ? null : 'application/scim+json' });
+  raw(ctx, method, `/api/scim/v2${path}`, {
+    body,
+    auth: token === null ? null : `Bearer ${token ?? ctx.scimToken}`,
+    contentType: body === undefined ? null : 'application/scim+json',
+  });
 
 export const control = (ctx: Ctx, method: string, path: string, body?: unknown) => raw(ctx, method, path, { body });
 

@@ -31,7 +31,11 @@ describe('Groups: auth, permission and plan (§A0)', () => {
     await control(ctx, 'PATCH', '/_fake/settings', { plan: false });
     const r = await rest(ctx, 'GET', '/api/groups');
     expectGroupsError(r, 402, 'enterprise_plan_required');
-    expect(r.body).toMatchObject({ feature: 'GROUPS', message: 'Groups require an Enterprise plan', docsUrl: expect.stringContaining('/pricing') });
+    expect(r.body).toMatchObject({
+      feature: 'GROUPS',
+      message: 'Groups require an Enterprise plan',
+      docsUrl: expect.stringContaining('/pricing'),
+    });
     expect(r.body.tips.length).toBeGreaterThan(0);
     expect((await rest(ctx, 'POST', '/api/groups', { name: 'x' })).status).toBe(402);
     expect((await rest(ctx, 'GET', '/api/groups', undefined, null)).status).toBe(401);
@@ -41,9 +45,19 @@ describe('Groups: auth, permission and plan (§A0)', () => {
 describe('Groups: create, read, list (§A2)', () => {
   it('creates with members and bindings (201) and reads it back in each shape', async () => {
     const ada = await seedMember(ctx, 'ada@acme.test', { name: 'Ada' });
-    const created = await rest(ctx, 'POST', '/api/groups', { name: '  Data Science  ', memberIds: [ada, ada], bindings: [orgBinding(), { role: 'CUSTOM', customRoleId: ctx.org.customRoles[0]!.id, scopeType: 'TEAM', scopeId: team().id }] });
+    const created = await rest(ctx, 'POST', '/api/groups', {
+      name: '  Data Science  ',
+      memberIds: [ada, ada],
+      bindings: [orgBinding(), { role: 'CUSTOM', customRoleId: ctx.org.customRoles[0]!.id, scopeType: 'TEAM', scopeId: team().id }],
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.any(String), name: 'Data Science', slug: 'data-science', organizationId: ctx.org.organizationId, createdAt: expect.any(String) });
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      name: 'Data Science',
+      slug: 'data-science',
+      organizationId: ctx.org.organizationId,
+      createdAt: expect.any(String),
+    });
     const detail = await rest(ctx, 'GET', `/api/groups/${created.body.id}`);
     expect(detail.body).toEqual({
       id: created.body.id,
@@ -53,8 +67,22 @@ describe('Groups: create, read, list (§A2)', () => {
       scimSource: null,
       members: [{ userId: ada, name: 'Ada', email: 'ada@acme.test' }],
       bindings: [
-        { id: expect.any(String), role: 'MEMBER', customRoleId: null, customRoleName: null, scopeType: 'ORGANIZATION', scopeId: ctx.org.organizationId },
-        { id: expect.any(String), role: 'CUSTOM', customRoleId: ctx.org.customRoles[0]!.id, customRoleName: 'Annotator', scopeType: 'TEAM', scopeId: team().id },
+        {
+          id: expect.any(String),
+          role: 'MEMBER',
+          customRoleId: null,
+          customRoleName: null,
+          scopeType: 'ORGANIZATION',
+          scopeId: ctx.org.organizationId,
+        },
+        {
+          id: expect.any(String),
+          role: 'CUSTOM',
+          customRoleId: ctx.org.customRoles[0]!.id,
+          customRoleName: 'Annotator',
+          scopeType: 'TEAM',
+          scopeId: team().id,
+        },
       ],
     });
     const list = await rest(ctx, 'GET', '/api/groups');
@@ -87,24 +115,54 @@ describe('Groups: create, read, list (§A2)', () => {
   it('answers 422 validation_error with reasons for schema failures and 400 only for a body that is not JSON', async () => {
     const missing = await rest(ctx, 'POST', '/api/groups', {});
     expectGroupsError(missing, 422, 'validation_error');
-    expect(missing.body).toMatchObject({ target: 'json', fields: ['name'], reasons: [{ code: 'schema_failure', meta: { field: 'name', type: 'invalid_type' } }] });
+    expect(missing.body).toMatchObject({
+      target: 'json',
+      fields: ['name'],
+      reasons: [{ code: 'schema_failure', meta: { field: 'name', type: 'invalid_type' } }],
+    });
     expectGroupsError(await rest(ctx, 'POST', '/api/groups', { name: '   ' }), 422, 'validation_error');
     expectGroupsError(await rest(ctx, 'POST', '/api/groups', { name: 'x'.repeat(101) }), 422, 'validation_error');
-    expectGroupsError(await rest(ctx, 'POST', '/api/groups', { name: 'x', bindings: [{ role: 'OWNER', scopeType: 'ORGANIZATION', scopeId: 'x' }] }), 422, 'validation_error');
-    expectGroupsError(await raw(ctx, 'POST', '/api/groups', { raw: '{"name":', auth: `Bearer ${ctx.org.apiKey}` }), 400, 'malformed_request');
+    expectGroupsError(
+      await rest(ctx, 'POST', '/api/groups', { name: 'x', bindings: [{ role: 'OWNER', scopeType: 'ORGANIZATION', scopeId: 'x' }] }),
+      422,
+      'validation_error',
+    );
+    expectGroupsError(
+      await raw(ctx, 'POST', '/api/groups', { raw: '{"name":', auth: `Bearer ${ctx.org.apiKey}` }),
+      400,
+      'malformed_request',
+    );
     // Not declared JSON: the validator reads `{}`, so it is a 422, not a 400.
-    expectGroupsError(await raw(ctx, 'POST', '/api/groups', { raw: '{"name":"x"}', contentType: 'text/plain', auth: `Bearer ${ctx.org.apiKey}` }), 422, 'validation_error');
+    expectGroupsError(
+      await raw(ctx, 'POST', '/api/groups', { raw: '{"name":"x"}', contentType: 'text/plain', auth: `Bearer ${ctx.org.apiKey}` }),
+      422,
+      'validation_error',
+    );
     expect((await rest(ctx, 'GET', '/api/groups')).body.data).toEqual([]);
   });
 
   it('refuses members, custom roles and scopes outside the organization with 422, creating nothing', async () => {
     const other = (await control(ctx, 'POST', '/_fake/organizations', { name: 'Globex' })).body;
-    expectGroupsError(await rest(ctx, 'POST', '/api/groups', { name: 'x', memberIds: [other.admin.userId] }), 422, 'user_not_in_organization');
-    expectGroupsError(await rest(ctx, 'POST', '/api/groups', { name: 'x', bindings: [{ role: 'CUSTOM', scopeType: 'TEAM', scopeId: team().id }] }), 422, 'custom_role_id_required');
-    const foreign = await rest(ctx, 'POST', '/api/groups', { name: 'x', bindings: [{ role: 'CUSTOM', customRoleId: other.customRoles[0].id, scopeType: 'TEAM', scopeId: team().id }] });
+    expectGroupsError(
+      await rest(ctx, 'POST', '/api/groups', { name: 'x', memberIds: [other.admin.userId] }),
+      422,
+      'user_not_in_organization',
+    );
+    expectGroupsError(
+      await rest(ctx, 'POST', '/api/groups', { name: 'x', bindings: [{ role: 'CUSTOM', scopeType: 'TEAM', scopeId: team().id }] }),
+      422,
+      'custom_role_id_required',
+    );
+    const foreign = await rest(ctx, 'POST', '/api/groups', {
+      name: 'x',
+      bindings: [{ role: 'CUSTOM', customRoleId: other.customRoles[0].id, scopeType: 'TEAM', scopeId: team().id }],
+    });
     expectGroupsError(foreign, 422, 'custom_role_not_assignable');
     expect(foreign.body.customRoleId).toBe(other.customRoles[0].id);
-    const scope = await rest(ctx, 'POST', '/api/groups', { name: 'x', bindings: [{ role: 'MEMBER', scopeType: 'TEAM', scopeId: other.teams[0].id }] });
+    const scope = await rest(ctx, 'POST', '/api/groups', {
+      name: 'x',
+      bindings: [{ role: 'MEMBER', scopeType: 'TEAM', scopeId: other.teams[0].id }],
+    });
     expectGroupsError(scope, 422, 'scope_not_in_organization');
     expect((await rest(ctx, 'GET', '/api/groups')).body.pagination.total).toBe(0);
   });
@@ -141,7 +199,10 @@ describe('Groups: rename, delete, members, bindings (§A2)', () => {
     expect(binding.status).toBe(201);
     expect((await rest(ctx, 'DELETE', `/api/groups/${id}/bindings/${binding.body.id}`)).status).toBe(200);
     // A seeded group with another scimSource is locked the same way.
-    const seeded = await control(ctx, 'POST', `/_fake/organizations/${ctx.org.organizationId}/groups`, { name: 'Okta group', scimSource: 'okta' });
+    const seeded = await control(ctx, 'POST', `/_fake/organizations/${ctx.org.organizationId}/groups`, {
+      name: 'Okta group',
+      scimSource: 'okta',
+    });
     expectGroupsError(await rest(ctx, 'DELETE', `/api/groups/${seeded.body.id}`), 409, 'scim_managed_group');
   });
 
@@ -172,12 +233,18 @@ describe('Groups: rename, delete, members, bindings (§A2)', () => {
     const dup = await rest(ctx, 'POST', `/api/groups/${a.body.id}/bindings`, { role: 'MEMBER', scopeType: 'TEAM', scopeId: team().id });
     expectGroupsError(dup, 409, 'role_binding_already_exists');
     expect(dup.body).toMatchObject({ scopeType: 'TEAM', scopeId: team().id });
-    expect((await rest(ctx, 'POST', `/api/groups/${a.body.id}/bindings`, { role: 'VIEWER', scopeType: 'TEAM', scopeId: team().id })).status).toBe(201);
+    expect(
+      (await rest(ctx, 'POST', `/api/groups/${a.body.id}/bindings`, { role: 'VIEWER', scopeType: 'TEAM', scopeId: team().id })).status,
+    ).toBe(201);
     expectGroupsError(await rest(ctx, 'DELETE', `/api/groups/${b.body.id}/bindings/${added.body.id}`), 404, 'role_binding_not_found');
     expect((await rest(ctx, 'DELETE', `/api/groups/${a.body.id}/bindings/${added.body.id}`)).body).toEqual({ success: true });
     expectGroupsError(await rest(ctx, 'DELETE', `/api/groups/${a.body.id}/bindings/${added.body.id}`), 404, 'role_binding_not_found');
     expectGroupsError(await rest(ctx, 'DELETE', `/api/groups/nope/bindings/${added.body.id}`), 404, 'group_not_found');
-    expectGroupsError(await rest(ctx, 'POST', `/api/groups/${a.body.id}/bindings`, { role: 'MEMBER', scopeType: 'PROJECT', scopeId: 'nope' }), 422, 'scope_not_in_organization');
+    expectGroupsError(
+      await rest(ctx, 'POST', `/api/groups/${a.body.id}/bindings`, { role: 'MEMBER', scopeType: 'PROJECT', scopeId: 'nope' }),
+      422,
+      'scope_not_in_organization',
+    );
   });
 
   it('hides members who left the organization from REST reads while their rows stay', async () => {

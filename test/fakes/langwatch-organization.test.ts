@@ -8,7 +8,12 @@ import { control, dump, expectOrgError, rest, seedMember, useLangWatchFake, type
 
 const ctx = useLangWatchFake();
 const team = () => ctx.org.teams[0]!;
-const invite = (email: string, extra: Record<string, unknown> = {}) => ({ email, role: 'MEMBER', teams: [{ teamId: team().id, role: 'MEMBER' }], ...extra });
+const invite = (email: string, extra: Record<string, unknown> = {}) => ({
+  email,
+  role: 'MEMBER',
+  teams: [{ teamId: team().id, role: 'MEMBER' }],
+  ...extra,
+});
 const HOURS = 3_600_000;
 
 describe('members (§A3)', () => {
@@ -21,7 +26,15 @@ describe('members (§A3)', () => {
     expect(r.status).toBe(200);
     expect(r.body.totalCount).toBe(4);
     expect(r.body.members.map((m: Json) => m.userId)).toEqual([ctx.org.admin.userId, anon, amy, zed]);
-    expect(r.body.members[1]).toEqual({ userId: anon, role: 'MEMBER', disabled: false, disabledAt: null, createdAt: expect.any(String), updatedAt: expect.any(String), user: { id: anon, name: 'Anon', email: null } });
+    expect(r.body.members[1]).toEqual({
+      userId: anon,
+      role: 'MEMBER',
+      disabled: false,
+      disabledAt: null,
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+      user: { id: anon, name: 'Anon', email: null },
+    });
     expect(r.body.members[0]).not.toHaveProperty('email');
     const all = await rest(ctx, 'GET', '/api/organization/members?includeDisabled=true');
     expect(all.body.totalCount).toBe(5);
@@ -29,7 +42,8 @@ describe('members (§A3)', () => {
   });
 
   it('pages with offset/limit (default 50, max 200) and totalCount', async () => {
-    for (let i = 0; i < 54; i++) await seedMember(ctx, `m${String(i).padStart(2, '0')}@acme.test`, { name: `M ${String(i).padStart(2, '0')}` });
+    for (let i = 0; i < 54; i++)
+      await seedMember(ctx, `m${String(i).padStart(2, '0')}@acme.test`, { name: `M ${String(i).padStart(2, '0')}` });
     const first = await rest(ctx, 'GET', '/api/organization/members');
     expect(first.body.members).toHaveLength(50);
     expect(first.body.totalCount).toBe(55);
@@ -37,20 +51,46 @@ describe('members (§A3)', () => {
     expect(rest2.body.members).toHaveLength(5);
     const seen = new Set([...first.body.members, ...rest2.body.members].map((m: Json) => m.userId));
     expect(seen.size).toBe(55);
-    for (const q of ['limit=201', 'limit=0', 'offset=-1', 'includeDisabled=yes']) expectOrgError(await rest(ctx, 'GET', `/api/organization/members?${q}`), 422, 'validation_error');
+    for (const q of ['limit=201', 'limit=0', 'offset=-1', 'includeDisabled=yes'])
+      expectOrgError(await rest(ctx, 'GET', `/api/organization/members?${q}`), 422, 'validation_error');
   });
 
   it('reads one member with its team bindings, and the access breakdown', async () => {
-    const sent = await rest(ctx, 'POST', '/api/organization/invites', { invites: [invite('tea@acme.test', { teams: [{ teamId: team().id, role: 'ADMIN' }] })] });
+    const sent = await rest(ctx, 'POST', '/api/organization/invites', {
+      invites: [invite('tea@acme.test', { teams: [{ teamId: team().id, role: 'ADMIN' }] })],
+    });
     const accepted = await control(ctx, 'POST', `/_fake/invites/${sent.body.invites[0].id}/accept`);
     const userId = accepted.body.userId;
-    const g = await rest(ctx, 'POST', '/api/groups', { name: 'G', memberIds: [userId], bindings: [{ role: 'VIEWER', scopeType: 'ORGANIZATION', scopeId: ctx.org.organizationId }] });
+    const g = await rest(ctx, 'POST', '/api/groups', {
+      name: 'G',
+      memberIds: [userId],
+      bindings: [{ role: 'VIEWER', scopeType: 'ORGANIZATION', scopeId: ctx.org.organizationId }],
+    });
     const one = await rest(ctx, 'GET', `/api/organization/members/${userId}`);
-    expect(one.body).toMatchObject({ userId, role: 'MEMBER', user: { email: 'tea@acme.test' }, teams: [{ teamId: team().id, teamName: team().name, role: 'ADMIN', customRoleId: null, customRoleName: null }] });
+    expect(one.body).toMatchObject({
+      userId,
+      role: 'MEMBER',
+      user: { email: 'tea@acme.test' },
+      teams: [{ teamId: team().id, teamName: team().name, role: 'ADMIN', customRoleId: null, customRoleName: null }],
+    });
     const access = await rest(ctx, 'GET', `/api/organization/members/${userId}/access`);
-    expect(access.body.user).toMatchObject({ id: userId, orgRole: 'MEMBER', orgRolePermissions: expect.arrayContaining(['organization:view']) });
-    expect(access.body.groups).toEqual([{ id: g.body.id, name: 'G', slug: 'g', scimSource: null, bindings: [expect.objectContaining({ role: 'VIEWER', scopeName: ctx.org.name })] }]);
-    expect(access.body.directBindings).toEqual([expect.objectContaining({ scopeType: 'TEAM', scopeId: team().id, scopeName: team().name, permissions: expect.any(Array) })]);
+    expect(access.body.user).toMatchObject({
+      id: userId,
+      orgRole: 'MEMBER',
+      orgRolePermissions: expect.arrayContaining(['organization:view']),
+    });
+    expect(access.body.groups).toEqual([
+      {
+        id: g.body.id,
+        name: 'G',
+        slug: 'g',
+        scimSource: null,
+        bindings: [expect.objectContaining({ role: 'VIEWER', scopeName: ctx.org.name })],
+      },
+    ]);
+    expect(access.body.directBindings).toEqual([
+      expect.objectContaining({ scopeType: 'TEAM', scopeId: team().id, scopeName: team().name, permissions: expect.any(Array) }),
+    ]);
     expectOrgError(await rest(ctx, 'GET', '/api/organization/members/nope'), 404, 'member_not_found');
   });
 
@@ -76,7 +116,11 @@ describe('members (§A3)', () => {
     for (const b of [{}, { role: 'ADMIN', disabled: true }, { role: 'OWNER' }, { disabled: 'yes' }]) {
       expectOrgError(await rest(ctx, 'PATCH', `/api/organization/members/${ada}`, b), 422, 'validation_error');
     }
-    expect((await rest(ctx, 'PATCH', `/api/organization/members/${ada}`, { role: 'ADMIN' })).body).toMatchObject({ userId: ada, role: 'ADMIN', user: { email: 'ada@acme.test' } });
+    expect((await rest(ctx, 'PATCH', `/api/organization/members/${ada}`, { role: 'ADMIN' })).body).toMatchObject({
+      userId: ada,
+      role: 'ADMIN',
+      user: { email: 'ada@acme.test' },
+    });
     const off = await rest(ctx, 'PATCH', `/api/organization/members/${ada}`, { disabled: true });
     expect(off.body).toMatchObject({ disabled: true, disabledAt: expect.any(String) });
     // Org-scoped: the account is not deactivated.
@@ -165,7 +209,10 @@ describe('invites (§A3)', () => {
     expect((await rest(ctx, 'GET', '/api/organization/members')).body.totalCount).toBe(1);
     const accepted = await control(ctx, 'POST', `/_fake/invites/${sent.id}/accept`);
     expect(accepted.status).toBe(201);
-    expect((await rest(ctx, 'GET', `/api/organization/members/${accepted.body.userId}`)).body).toMatchObject({ user: { email: 'ann@acme.test' }, teams: [{ teamId: team().id, role: 'MEMBER' }] });
+    expect((await rest(ctx, 'GET', `/api/organization/members/${accepted.body.userId}`)).body).toMatchObject({
+      user: { email: 'ann@acme.test' },
+      teams: [{ teamId: team().id, role: 'MEMBER' }],
+    });
     expect((await rest(ctx, 'GET', '/api/organization/invites')).body.invites).toEqual([]);
   });
 
@@ -181,33 +228,64 @@ describe('invites (§A3)', () => {
   });
 
   it('requires teams (≥ 1) and 1..50 invites: 422 validation_error', async () => {
-    for (const b of [{ invites: [] }, { invites: [invite('a@acme.test', { teams: [] })] }, { invites: [{ email: 'a@acme.test', role: 'MEMBER' }] }, { invites: Array.from({ length: 51 }, (_, i) => invite(`u${i}@acme.test`)) }, { invites: [invite('not-an-email')] }]) {
+    for (const b of [
+      { invites: [] },
+      { invites: [invite('a@acme.test', { teams: [] })] },
+      { invites: [{ email: 'a@acme.test', role: 'MEMBER' }] },
+      { invites: Array.from({ length: 51 }, (_, i) => invite(`u${i}@acme.test`)) },
+      { invites: [invite('not-an-email')] },
+    ]) {
       const r = await rest(ctx, 'POST', '/api/organization/invites', b);
       expectOrgError(r, 422, 'validation_error');
       expect(r.body.reasons[0]).toMatchObject({ code: 'schema_failure', meta: { field: expect.any(String) } });
     }
-    expect((await rest(ctx, 'POST', '/api/organization/invites', { invites: Array.from({ length: 50 }, (_, i) => invite(`u${i}@acme.test`)) })).status).toBe(201);
+    expect(
+      (await rest(ctx, 'POST', '/api/organization/invites', { invites: Array.from({ length: 50 }, (_, i) => invite(`u${i}@acme.test`)) }))
+        .status,
+    ).toBe(201);
   });
 
   it('refuses a member (409 already_organization_member, meta.email) and a pending address (409 duplicate_invite), case-insensitively, all or nothing', async () => {
-    const member = await rest(ctx, 'POST', '/api/organization/invites', { invites: [invite('fresh@acme.test'), invite(ctx.org.admin.email.toUpperCase())] });
+    const member = await rest(ctx, 'POST', '/api/organization/invites', {
+      invites: [invite('fresh@acme.test'), invite(ctx.org.admin.email.toUpperCase())],
+    });
     expectOrgError(member, 409, 'already_organization_member');
     expect(member.body.meta).toEqual({ email: ctx.org.admin.email });
     await rest(ctx, 'POST', '/api/organization/invites', { invites: [invite('dup@acme.test')] });
     const dup = await rest(ctx, 'POST', '/api/organization/invites', { invites: [invite('other@acme.test'), invite('DUP@acme.test')] });
     expectOrgError(dup, 409, 'duplicate_invite');
     expect(dup.body.meta).toEqual({ email: 'DUP@acme.test' });
-    expectOrgError(await rest(ctx, 'POST', '/api/organization/invites', { invites: [invite('twice@acme.test'), invite('Twice@acme.test')] }), 409, 'duplicate_invite');
+    expectOrgError(
+      await rest(ctx, 'POST', '/api/organization/invites', { invites: [invite('twice@acme.test'), invite('Twice@acme.test')] }),
+      409,
+      'duplicate_invite',
+    );
     expect((await rest(ctx, 'GET', '/api/organization/invites')).body.invites.map((i: Json) => i.email)).toEqual(['dup@acme.test']);
   });
 
   it('refuses teams and custom roles outside the organization (422), and the seat limit (403), writing nothing', async () => {
-    const bad = await rest(ctx, 'POST', '/api/organization/invites', { invites: [invite('a@acme.test', { teams: [{ teamId: 'team_nope', role: 'MEMBER' }] })] });
+    const bad = await rest(ctx, 'POST', '/api/organization/invites', {
+      invites: [invite('a@acme.test', { teams: [{ teamId: 'team_nope', role: 'MEMBER' }] })],
+    });
     expectOrgError(bad, 422, 'team_not_in_organization');
     expect(bad.body.meta).toEqual({ teamId: 'team_nope' });
-    expectOrgError(await rest(ctx, 'POST', '/api/organization/invites', { invites: [invite('a@acme.test', { teams: [{ teamId: team().id, role: 'CUSTOM' }] })] }), 422, 'custom_role_id_required');
-    expectOrgError(await rest(ctx, 'POST', '/api/organization/invites', { invites: [invite('a@acme.test', { teams: [{ teamId: team().id, role: 'CUSTOM', customRoleId: 'nope' }] })] }), 422, 'custom_role_not_assignable');
-    const custom = await rest(ctx, 'POST', '/api/organization/invites', { invites: [invite('c@acme.test', { teams: [{ teamId: team().id, role: 'CUSTOM', customRoleId: ctx.org.customRoles[0]!.id }] })] });
+    expectOrgError(
+      await rest(ctx, 'POST', '/api/organization/invites', {
+        invites: [invite('a@acme.test', { teams: [{ teamId: team().id, role: 'CUSTOM' }] })],
+      }),
+      422,
+      'custom_role_id_required',
+    );
+    expectOrgError(
+      await rest(ctx, 'POST', '/api/organization/invites', {
+        invites: [invite('a@acme.test', { teams: [{ teamId: team().id, role: 'CUSTOM', customRoleId: 'nope' }] })],
+      }),
+      422,
+      'custom_role_not_assignable',
+    );
+    const custom = await rest(ctx, 'POST', '/api/organization/invites', {
+      invites: [invite('c@acme.test', { teams: [{ teamId: team().id, role: 'CUSTOM', customRoleId: ctx.org.customRoles[0]!.id }] })],
+    });
     expect(custom.body.invites[0].teams).toEqual([{ teamId: team().id, role: 'CUSTOM', customRoleId: ctx.org.customRoles[0]!.id }]);
     await control(ctx, 'PATCH', '/_fake/settings', { seatLimit: 3 });
     const seats = await rest(ctx, 'POST', '/api/organization/invites', { invites: [invite('s1@acme.test'), invite('s2@acme.test')] });

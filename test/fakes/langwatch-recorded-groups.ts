@@ -37,7 +37,12 @@ export const GROUPS_ROWS: Row[] = [
   {
     source: `${GROUPS} › creates a group with members and bindings`,
     given: async (g) => ({ second: await g.member('test2@example.com', { name: 'Groups Second User' }), team: within(g) }),
-    request: { method: 'POST', path: '/api/groups', as: 'manage', bodyOf: (v) => ({ name: 'Full Group', memberIds: [v.second], bindings: [{ role: 'MEMBER', scopeType: 'TEAM', scopeId: v.team }] }) },
+    request: {
+      method: 'POST',
+      path: '/api/groups',
+      as: 'manage',
+      bodyOf: (v) => ({ name: 'Full Group', memberIds: [v.second], bindings: [{ role: 'MEMBER', scopeType: 'TEAM', scopeId: v.team }] }),
+    },
     expect: { status: 201 },
     after: async (g, _v, reply) => {
       const detail = (await g.rest('GET', `/api/groups/${reply.body.id}`)).body;
@@ -127,13 +132,19 @@ export const GROUPS_ROWS: Row[] = [
   },
   {
     source: `${GROUPS} › rejects non-org user`,
-    given: async (g) => ({ id: await g.group('Member Test'), outsider: await g.member('outsider@example.com', {}, (await g.otherOrg()).organizationId) }),
+    given: async (g) => ({
+      id: await g.group('Member Test'),
+      outsider: await g.member('outsider@example.com', {}, (await g.otherOrg()).organizationId),
+    }),
     request: { method: 'POST', path: (v) => `/api/groups/${v.id}/members`, as: 'manage', bodyOf: (v) => ({ userId: v.outsider }) },
     expect: { status: 422, bodyOf: (v) => ({ error: 'user_not_in_organization', userId: v.outsider }) },
   },
   {
     source: `${GROUPS} › rejects removal from SCIM group`,
-    given: async (g) => ({ id: await g.group('SCIM Remove', { scimSource: 'azure-ad', memberIds: [g.org.admin.userId] }), admin: g.org.admin.userId }),
+    given: async (g) => ({
+      id: await g.group('SCIM Remove', { scimSource: 'azure-ad', memberIds: [g.org.admin.userId] }),
+      admin: g.org.admin.userId,
+    }),
     request: { method: 'DELETE', path: (v) => `/api/groups/${v.id}/members/${v.admin}`, as: 'manage' },
     expect: { status: 409, body: { error: 'scim_managed_group' } },
   },
@@ -144,7 +155,8 @@ export const GROUPS_ROWS: Row[] = [
     expect: { status: 409, bodyOf: (v) => ({ error: 'group_member_already_added', userId: v.admin }) },
   },
   {
-    source: 'platform/app/src/server/app-layer/groups/repositories/group.prisma.repository.ts removeMember + groups error-handler.ts (TARGETS §A2: a non-member is an unmapped 500)',
+    source:
+      'platform/app/src/server/app-layer/groups/repositories/group.prisma.repository.ts removeMember + groups error-handler.ts (TARGETS §A2: a non-member is an unmapped 500)',
     given: async (g) => ({ id: await g.group('Nobody here'), admin: g.org.admin.userId }),
     request: { method: 'DELETE', path: (v) => `/api/groups/${v.id}/members/${v.admin}`, as: 'manage' },
     expect: { status: 500, body: { error: 'Internal server error' } },
@@ -152,13 +164,27 @@ export const GROUPS_ROWS: Row[] = [
   {
     source: `${GROUPS} › adds a role binding`,
     given: async (g) => ({ id: await g.group('Binding Test'), team: within(g) }),
-    request: { method: 'POST', path: (v) => `/api/groups/${v.id}/bindings`, as: 'manage', bodyOf: (v) => ({ role: 'MEMBER', scopeType: 'TEAM', scopeId: v.team }) },
+    request: {
+      method: 'POST',
+      path: (v) => `/api/groups/${v.id}/bindings`,
+      as: 'manage',
+      bodyOf: (v) => ({ role: 'MEMBER', scopeType: 'TEAM', scopeId: v.team }),
+    },
     expect: { status: 201, bodyOf: (v) => ({ id: expect.any(String), role: 'MEMBER', scopeType: 'TEAM', scopeId: v.team }) },
   },
   {
-    source: 'platform/app/src/server/app-layer/groups/group.service.ts addBinding + role-bindings/errors.ts RoleBindingAlreadyExistsError (TARGETS §A2)',
-    given: async (g) => ({ id: await g.group('Binding Test', { bindings: [{ role: 'MEMBER', scopeType: 'TEAM', scopeId: within(g) }] }), team: within(g) }),
-    request: { method: 'POST', path: (v) => `/api/groups/${v.id}/bindings`, as: 'manage', bodyOf: (v) => ({ role: 'MEMBER', scopeType: 'TEAM', scopeId: v.team }) },
+    source:
+      'platform/app/src/server/app-layer/groups/group.service.ts addBinding + role-bindings/errors.ts RoleBindingAlreadyExistsError (TARGETS §A2)',
+    given: async (g) => ({
+      id: await g.group('Binding Test', { bindings: [{ role: 'MEMBER', scopeType: 'TEAM', scopeId: within(g) }] }),
+      team: within(g),
+    }),
+    request: {
+      method: 'POST',
+      path: (v) => `/api/groups/${v.id}/bindings`,
+      as: 'manage',
+      bodyOf: (v) => ({ role: 'MEMBER', scopeType: 'TEAM', scopeId: v.team }),
+    },
     expect: { status: 409, bodyOf: (v) => ({ error: 'role_binding_already_exists', scopeType: 'TEAM', scopeId: v.team }) },
   },
   {
@@ -186,26 +212,53 @@ export const GROUPS_ROWS: Row[] = [
     // The source asserts only status >= 400; TARGETS §A2 (group.service.ts addBinding) gives 422 scope_not_in_organization.
     source: `${GROUPS} › rejects cross-org scope`,
     given: async (g) => ({ id: await g.group('Binding Test'), otherTeam: (await g.otherOrg()).teams[0]!.id }),
-    request: { method: 'POST', path: (v) => `/api/groups/${v.id}/bindings`, as: 'manage', bodyOf: (v) => ({ role: 'MEMBER', scopeType: 'TEAM', scopeId: v.otherTeam }) },
+    request: {
+      method: 'POST',
+      path: (v) => `/api/groups/${v.id}/bindings`,
+      as: 'manage',
+      bodyOf: (v) => ({ role: 'MEMBER', scopeType: 'TEAM', scopeId: v.otherTeam }),
+    },
     expect: { status: 422, body: { error: 'scope_not_in_organization' } },
   },
   {
     source: `${GROUPS} › rejects a custom role from another organization`,
-    given: async (g) => ({ id: await g.group('Role Validation'), foreign: (await g.otherOrg('Foreign Role Org')).customRoles[0]!.id, team: within(g) }),
-    request: { method: 'POST', path: (v) => `/api/groups/${v.id}/bindings`, as: 'manage', bodyOf: (v) => ({ role: 'CUSTOM', customRoleId: v.foreign, scopeType: 'TEAM', scopeId: v.team }) },
+    given: async (g) => ({
+      id: await g.group('Role Validation'),
+      foreign: (await g.otherOrg('Foreign Role Org')).customRoles[0]!.id,
+      team: within(g),
+    }),
+    request: {
+      method: 'POST',
+      path: (v) => `/api/groups/${v.id}/bindings`,
+      as: 'manage',
+      bodyOf: (v) => ({ role: 'CUSTOM', customRoleId: v.foreign, scopeType: 'TEAM', scopeId: v.team }),
+    },
     expect: { status: 422, body: { error: 'custom_role_not_assignable' } },
     after: async (g, v) => expect((await g.rest('GET', `/api/groups/${v.id}/bindings`)).body.data).toEqual([]),
   },
   {
     source: `${GROUPS} › rejects a custom binding without a role id`,
     given: async (g) => ({ id: await g.group('Role Validation'), team: within(g) }),
-    request: { method: 'POST', path: (v) => `/api/groups/${v.id}/bindings`, as: 'manage', bodyOf: (v) => ({ role: 'CUSTOM', scopeType: 'TEAM', scopeId: v.team }) },
+    request: {
+      method: 'POST',
+      path: (v) => `/api/groups/${v.id}/bindings`,
+      as: 'manage',
+      bodyOf: (v) => ({ role: 'CUSTOM', scopeType: 'TEAM', scopeId: v.team }),
+    },
     expect: { status: 422, body: { error: 'custom_role_id_required' } },
   },
   {
     source: `${GROUPS} › rejects creating a group with a cross-organization custom role`,
     given: async (g) => ({ foreign: (await g.otherOrg('Foreign Role Org')).customRoles[0]!.id, team: within(g) }),
-    request: { method: 'POST', path: '/api/groups', as: 'manage', bodyOf: (v) => ({ name: 'Poisoned Group', bindings: [{ role: 'CUSTOM', customRoleId: v.foreign, scopeType: 'TEAM', scopeId: v.team }] }) },
+    request: {
+      method: 'POST',
+      path: '/api/groups',
+      as: 'manage',
+      bodyOf: (v) => ({
+        name: 'Poisoned Group',
+        bindings: [{ role: 'CUSTOM', customRoleId: v.foreign, scopeType: 'TEAM', scopeId: v.team }],
+      }),
+    },
     expect: { status: 422, body: { error: 'custom_role_not_assignable' } },
     after: async (g) => expect((await g.rest('GET', '/api/groups')).body.data).toEqual([]),
   },
@@ -214,7 +267,15 @@ export const GROUPS_ROWS: Row[] = [
     source: `${GATE} › refuses a plan below Enterprise with 402 and admits the same credential on Enterprise (list)`,
     given: async (g) => g.settings({ plan: false }),
     request: { method: 'GET', path: '/api/groups', as: 'manage' },
-    expect: { status: 402, body: { error: 'enterprise_plan_required', feature: 'GROUPS', tips: expect.arrayContaining([expect.any(String)]), docsUrl: expect.stringContaining('/pricing') } },
+    expect: {
+      status: 402,
+      body: {
+        error: 'enterprise_plan_required',
+        feature: 'GROUPS',
+        tips: expect.arrayContaining([expect.any(String)]),
+        docsUrl: expect.stringContaining('/pricing'),
+      },
+    },
   },
   {
     source: `${GATE} › refuses a plan below Enterprise with 402 and admits the same credential on Enterprise (create refused, nothing created)`,

@@ -15,9 +15,24 @@ export const ORGANIZATION_ROWS: Row[] = [
   // ---- organization members --------------------------------------------------------------
   {
     source: `${MEMBERS} › lists active members with role and status, and disabled ones only on request`,
-    given: async (g) => ({ active: await g.member('list-active@example.com', { name: 'List Active' }), disabled: await g.member('list-disabled@example.com', { disabled: true }) }),
+    given: async (g) => ({
+      active: await g.member('list-active@example.com', { name: 'List Active' }),
+      disabled: await g.member('list-disabled@example.com', { disabled: true }),
+    }),
     request: { method: 'GET', path: '/api/organization/members', as: 'manage' },
-    expect: { status: 200, bodyOf: (v) => ({ members: expect.arrayContaining([expect.objectContaining({ userId: v.active, role: 'MEMBER', disabled: false, user: expect.objectContaining({ id: v.active, email: 'list-active@example.com' }) })]) }) },
+    expect: {
+      status: 200,
+      bodyOf: (v) => ({
+        members: expect.arrayContaining([
+          expect.objectContaining({
+            userId: v.active,
+            role: 'MEMBER',
+            disabled: false,
+            user: expect.objectContaining({ id: v.active, email: 'list-active@example.com' }),
+          }),
+        ]),
+      }),
+    },
     after: async (g, v, reply) => {
       expect(reply.body.members.find((m: { userId: string }) => m.userId === v.disabled)).toBeUndefined();
       const all = await g.rest('GET', '/api/organization/members?includeDisabled=true');
@@ -28,11 +43,25 @@ export const ORGANIZATION_ROWS: Row[] = [
     source: `${MEMBERS} › returns the member's teams with the role held on each`,
     given: async (g) => {
       const teamB = await g.team('Team B');
-      const id = await g.member('two-teams@example.com', { bindings: [{ role: 'MEMBER', scopeType: 'TEAM', scopeId: within(g) }, { role: 'ADMIN', scopeType: 'TEAM', scopeId: teamB }] });
+      const id = await g.member('two-teams@example.com', {
+        bindings: [
+          { role: 'MEMBER', scopeType: 'TEAM', scopeId: within(g) },
+          { role: 'ADMIN', scopeType: 'TEAM', scopeId: teamB },
+        ],
+      });
       return { id, teamA: within(g), teamB };
     },
     request: { method: 'GET', path: (v) => `/api/organization/members/${v.id}`, as: 'manage' },
-    expect: { status: 200, bodyOf: (v) => ({ userId: v.id, teams: expect.arrayContaining([expect.objectContaining({ teamId: v.teamA, role: 'MEMBER' }), expect.objectContaining({ teamId: v.teamB, role: 'ADMIN' })]) }) },
+    expect: {
+      status: 200,
+      bodyOf: (v) => ({
+        userId: v.id,
+        teams: expect.arrayContaining([
+          expect.objectContaining({ teamId: v.teamA, role: 'MEMBER' }),
+          expect.objectContaining({ teamId: v.teamB, role: 'ADMIN' }),
+        ]),
+      }),
+    },
   },
   {
     source: `${MEMBERS} › changes the organization role and reads it back`,
@@ -56,7 +85,8 @@ export const ORGANIZATION_ROWS: Row[] = [
     },
     request: { method: 'PATCH', path: (v) => `/api/organization/members/${v.id}`, as: 'manage', body: { disabled: false } },
     expect: { status: 403, body: { code: 'member_seat_limit_reached', meta: { limitType: 'members' } } },
-    after: async (g, v) => expect((await g.state()).organizations[0].members.find((m: { userId: string }) => m.userId === v.id).disabled).toBe(true),
+    after: async (g, v) =>
+      expect((await g.state()).organizations[0].members.find((m: { userId: string }) => m.userId === v.id).disabled).toBe(true),
   },
   {
     source: `${MEMBERS} › refuses the acting member disabling their own membership`,
@@ -114,7 +144,8 @@ export const ORGANIZATION_ROWS: Row[] = [
     },
   },
   {
-    source: 'docs/api-reference/members/overview.mdx › "A PATCH carries exactly one of role or disabled. Sending both, or neither, is a validation_error"',
+    source:
+      'docs/api-reference/members/overview.mdx › "A PATCH carries exactly one of role or disabled. Sending both, or neither, is a validation_error"',
     given: async (g) => ({ id: await g.member('both@example.com') }),
     request: { method: 'PATCH', path: (v) => `/api/organization/members/${v.id}`, as: 'manage', body: { role: 'ADMIN', disabled: true } },
     expect: { status: 422, body: { code: 'validation_error', reasons: [{ code: 'schema_failure' }] } },
@@ -131,21 +162,30 @@ export const ORGANIZATION_ROWS: Row[] = [
     expect: { status: 422, body: { code: 'validation_error', reasons: [{ meta: { field: 'limit' } }] } },
   },
   {
-    source: 'packages/api/src/__tests__/builder.unit.test.ts › sets X-API-Version and X-API-Version-Status headers (organization family, dated mount)',
+    source:
+      'packages/api/src/__tests__/builder.unit.test.ts › sets X-API-Version and X-API-Version-Status headers (organization family, dated mount)',
     request: { method: 'GET', path: '/api/organization/2026-08-07/members', as: 'manage' },
     expect: { status: 200, headers: { 'x-api-version': '2026-08-07', 'x-api-version-status': 'stable' }, body: { totalCount: 1 } },
   },
   {
     source: 'packages/api/src/errors.ts finalizeErrorResponse (TARGETS §A0: no `error` on a versioned path)',
     request: { method: 'GET', path: '/api/organization/latest/members/nobody', as: 'manage' },
-    expect: { status: 404, headers: { 'x-api-version-status': 'latest' }, body: { code: 'member_not_found', message: 'member_not_found', kind: 'member_not_found', type: 'member_not_found' }, absent: ['error'] },
+    expect: {
+      status: 404,
+      headers: { 'x-api-version-status': 'latest' },
+      body: { code: 'member_not_found', message: 'member_not_found', kind: 'member_not_found', type: 'member_not_found' },
+      absent: ['error'],
+    },
   },
   // ---- invites --------------------------------------------------------------------------
   {
     source: `${MEMBERS} › lists a pending invite with its email, role, code and link`,
     given: async (g) => ({ email: (await g.invite('invitee-list@example.com')).email }),
     request: { method: 'GET', path: '/api/organization/invites', as: 'manage' },
-    expect: { status: 200, body: { invites: [{ email: 'invitee-list@example.com', role: 'MEMBER', status: 'PENDING', inviteCode: expect.any(String) }] } },
+    expect: {
+      status: 200,
+      body: { invites: [{ email: 'invitee-list@example.com', role: 'MEMBER', status: 'PENDING', inviteCode: expect.any(String) }] },
+    },
     after: (_g, _v, reply) => expect(reply.body.invites[0].inviteUrl).toContain(reply.body.invites[0].inviteCode),
   },
   {
@@ -156,9 +196,23 @@ export const ORGANIZATION_ROWS: Row[] = [
       method: 'POST',
       path: '/api/organization/invites',
       as: 'manage',
-      bodyOf: (v) => ({ invites: ['invitee-custom-1@example.com', 'invitee-custom-2@example.com'].map((email) => ({ email, role: 'MEMBER', teams: [{ teamId: v.team, role: 'CUSTOM', customRoleId: v.role }] })) }),
+      bodyOf: (v) => ({
+        invites: ['invitee-custom-1@example.com', 'invitee-custom-2@example.com'].map((email) => ({
+          email,
+          role: 'MEMBER',
+          teams: [{ teamId: v.team, role: 'CUSTOM', customRoleId: v.role }],
+        })),
+      }),
     },
-    expect: { status: 201, bodyOf: (v) => ({ invites: [{ teams: [{ teamId: v.team, role: 'CUSTOM', customRoleId: v.role }] }, { teams: [{ teamId: v.team, role: 'CUSTOM', customRoleId: v.role }] }] }) },
+    expect: {
+      status: 201,
+      bodyOf: (v) => ({
+        invites: [
+          { teams: [{ teamId: v.team, role: 'CUSTOM', customRoleId: v.role }] },
+          { teams: [{ teamId: v.team, role: 'CUSTOM', customRoleId: v.role }] },
+        ],
+      }),
+    },
   },
   {
     source: `${MEMBERS} › refuses an address that already belongs to a member and writes nothing`,
@@ -170,7 +224,12 @@ export const ORGANIZATION_ROWS: Row[] = [
   {
     source: `${MEMBERS} › refuses a second pending invite for the same address`,
     given: async (g) => ({ team: within(g), first: (await g.invite('invitee-dup@example.com')).id }),
-    request: { method: 'POST', path: '/api/organization/invites', as: 'manage', bodyOf: (v) => inviteBody('invitee-dup@example.com', v.team!) },
+    request: {
+      method: 'POST',
+      path: '/api/organization/invites',
+      as: 'manage',
+      bodyOf: (v) => inviteBody('invitee-dup@example.com', v.team!),
+    },
     expect: { status: 409, body: { code: 'duplicate_invite', meta: { email: 'invitee-dup@example.com' } } },
     after: async (g) => expect((await g.state()).organizations[0].invites).toHaveLength(1),
   },
@@ -184,7 +243,13 @@ export const ORGANIZATION_ROWS: Row[] = [
       method: 'POST',
       path: '/api/organization/invites',
       as: 'manage',
-      bodyOf: (v) => ({ invites: [1, 2, 3].map((i) => ({ email: `invitee-over-${i}@example.com`, role: 'MEMBER', teams: [{ teamId: v.team, role: 'MEMBER' }] })) }),
+      bodyOf: (v) => ({
+        invites: [1, 2, 3].map((i) => ({
+          email: `invitee-over-${i}@example.com`,
+          role: 'MEMBER',
+          teams: [{ teamId: v.team, role: 'MEMBER' }],
+        })),
+      }),
     },
     expect: { status: 403, body: { code: 'member_seat_limit_reached' } },
     after: async (g) => expect((await g.state()).organizations[0].invites).toEqual([]),
@@ -203,17 +268,33 @@ export const ORGANIZATION_ROWS: Row[] = [
   },
   {
     source: 'platform/app/src/app/api/organization/[[...route]]/wire.ts createInvitesSchema (TARGETS §A3: teams needs at least 1 entry)',
-    request: { method: 'POST', path: '/api/organization/invites', as: 'manage', body: { invites: [{ email: 'no-team@example.com', role: 'MEMBER', teams: [] }] } },
+    request: {
+      method: 'POST',
+      path: '/api/organization/invites',
+      as: 'manage',
+      body: { invites: [{ email: 'no-team@example.com', role: 'MEMBER', teams: [] }] },
+    },
     expect: { status: 422, body: { code: 'validation_error', reasons: [{ code: 'schema_failure', meta: { field: 'invites.0.teams' } }] } },
   },
   {
     source: 'docs/api-reference/invites/overview.mdx › "The acceptance link is part of the response"',
     given: (g) => ({ team: within(g) }),
     request: { method: 'POST', path: '/api/organization/invites', as: 'manage', bodyOf: (v) => inviteBody('link@example.com', v.team!) },
-    expect: { status: 201, bodyOf: (v) => ({ invites: [{ inviteUrl: expect.stringContaining('/invite/accept?inviteCode='), teams: [{ teamId: v.team, role: 'MEMBER', customRoleId: null }] }] }) },
+    expect: {
+      status: 201,
+      bodyOf: (v) => ({
+        invites: [
+          {
+            inviteUrl: expect.stringContaining('/invite/accept?inviteCode='),
+            teams: [{ teamId: v.team, role: 'MEMBER', customRoleId: null }],
+          },
+        ],
+      }),
+    },
   },
   {
-    source: 'platform/app/src/server/invites/invite.service.ts INVITE_EXPIRATION_MS + listInvites (TARGETS §A3: an expired invite drops out)',
+    source:
+      'platform/app/src/server/invites/invite.service.ts INVITE_EXPIRATION_MS + listInvites (TARGETS §A3: an expired invite drops out)',
     given: async (g) => {
       await g.invite('expired@example.com');
       await g.advanceClock(48 * 3_600_000);

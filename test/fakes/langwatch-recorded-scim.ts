@@ -26,10 +26,20 @@ async function engineering(g: Given): Promise<Vars> {
   return { u1, u2, u3, group: await g.scimGroup('Engineering', [u1, u2]) };
 }
 /** A PATCH of that group. */
-const patchEngineering = (source: string, operations: unknown[] | ((v: Vars) => unknown[]), members: (v: Vars) => string[], name = 'Engineering'): Row => ({
+const patchEngineering = (
+  source: string,
+  operations: unknown[] | ((v: Vars) => unknown[]),
+  members: (v: Vars) => string[],
+  name = 'Engineering',
+): Row => ({
   source: `${MEMBERSHIP} › ${source}`,
   given: engineering,
-  request: { method: 'PATCH', path: (v) => `/api/scim/v2/Groups/${v.group}`, as: 'scim', bodyOf: (v) => ops(...(typeof operations === 'function' ? operations(v) : operations)) },
+  request: {
+    method: 'PATCH',
+    path: (v) => `/api/scim/v2/Groups/${v.group}`,
+    as: 'scim',
+    bodyOf: (v) => ops(...(typeof operations === 'function' ? operations(v) : operations)),
+  },
   expect: { status: 200, body: { displayName: name } },
   after: async (g, v) => expect(await g.members(v.group!)).toEqual([...members(v)].sort()),
 });
@@ -46,27 +56,36 @@ export const SCIM_ROWS: Row[] = [
     source: `${PLAN} › serves the identity provider on Enterprise and refuses the same token once the plan lapses (lapsed)`,
     given: async (g) => g.settings({ plan: false }),
     request: { method: 'GET', path: '/api/scim/v2/Users', as: 'scim' },
-    expect: { status: 403, contentType: 'application/scim+json', body: scimError(403, 'SCIM provisioning requires an Enterprise plan'), absent: ['scimType'] },
+    expect: {
+      status: 403,
+      contentType: 'application/scim+json',
+      body: scimError(403, 'SCIM provisioning requires an Enterprise plan'),
+      absent: ['scimType'],
+    },
   },
   {
     source: `${PLAN} › serves the identity provider on Enterprise and refuses the same token once the plan lapses (nothing provisioned)`,
     given: async (g) => g.settings({ plan: false }),
-    request: { method: 'POST', path: '/api/scim/v2/Users', as: 'scim', body: user('never-provisioned@example.com', { name: { givenName: 'Never', familyName: 'Provisioned' }, active: true }) },
+    request: {
+      method: 'POST',
+      path: '/api/scim/v2/Users',
+      as: 'scim',
+      body: user('never-provisioned@example.com', { name: { givenName: 'Never', familyName: 'Provisioned' }, active: true }),
+    },
     expect: { status: 403, body: scimError(403) },
-    after: async (g) => expect((await g.state()).users.some((u: { email: string }) => u.email === 'never-provisioned@example.com')).toBe(false),
+    after: async (g) =>
+      expect((await g.state()).users.some((u: { email: string }) => u.email === 'never-provisioned@example.com')).toBe(false),
   },
   {
     source: `${PLAN} › keeps answering 401 for a token that never existed`,
     request: { method: 'GET', path: '/api/scim/v2/Users', as: { header: 'Bearer not-a-real-token' } },
     expect: { status: 401, body: scimError(401, 'Bearer token is not valid') },
   },
-  ...['/api/scim/v2/ServiceProviderConfig', '/api/scim/v2/ResourceTypes', '/api/scim/v2/Schemas'].map(
-    (path): Row => ({
-      source: `${DISCOVERY} › answers %s without credentials, and declares itself public (${path})`,
-      request: { method: 'GET', path, as: 'none' },
-      expect: { status: 200, contentType: 'application/json', body: { schemas: [expect.stringMatching(/^urn:ietf:params:scim:/)] } },
-    }),
-  ),
+  ...['/api/scim/v2/ServiceProviderConfig', '/api/scim/v2/ResourceTypes', '/api/scim/v2/Schemas'].map((path): Row => ({
+    source: `${DISCOVERY} › answers %s without credentials, and declares itself public (${path})`,
+    request: { method: 'GET', path, as: 'none' },
+    expect: { status: 200, contentType: 'application/json', body: { schemas: [expect.stringMatching(/^urn:ietf:params:scim:/)] } },
+  })),
   {
     source: `${DISCOVERY} › refuses an anonymous call to a provisioning route`,
     request: { method: 'GET', path: '/api/scim/v2/Users', as: 'none' },
@@ -101,15 +120,36 @@ export const SCIM_ROWS: Row[] = [
   {
     source: `${CAP} › publishes the same maximum the list handlers apply`,
     request: { method: 'GET', path: '/api/scim/v2/ServiceProviderConfig', as: 'none' },
-    expect: { status: 200, body: { filter: { supported: true, maxResults: 100 }, patch: { supported: true }, bulk: { supported: false }, sort: { supported: false }, etag: { supported: false } } },
+    expect: {
+      status: 200,
+      body: {
+        filter: { supported: true, maxResults: 100 },
+        patch: { supported: true },
+        bulk: { supported: false },
+        sort: { supported: false },
+        etag: { supported: false },
+      },
+    },
   },
   // ---- users ----------------------------------------------------------------------------
   {
     source: `${SERVICE} › createUser() when the user does not exist creates a new user and adds them to the organization`,
-    request: { method: 'POST', path: '/api/scim/v2/Users', as: 'scim', body: user('alice@acme.com', { name: { givenName: 'Alice', familyName: 'Smith' } }) },
+    request: {
+      method: 'POST',
+      path: '/api/scim/v2/Users',
+      as: 'scim',
+      body: user('alice@acme.com', { name: { givenName: 'Alice', familyName: 'Smith' } }),
+    },
     expect: {
       status: 201,
-      body: { schemas: [USER], userName: 'alice@acme.com', name: { givenName: 'Alice', familyName: 'Smith' }, emails: [{ primary: true, value: 'alice@acme.com', type: 'work' }], active: true, meta: { resourceType: 'User' } },
+      body: {
+        schemas: [USER],
+        userName: 'alice@acme.com',
+        name: { givenName: 'Alice', familyName: 'Smith' },
+        emails: [{ primary: true, value: 'alice@acme.com', type: 'work' }],
+        active: true,
+        meta: { resourceType: 'User' },
+      },
       absent: ['externalId'],
     },
   },
@@ -126,8 +166,15 @@ export const SCIM_ROWS: Row[] = [
   },
   {
     source: `${SERVICE} › createUser() when the user exists but not in the organization adds them to the organization (trap 9: name not applied, reactivated)`,
-    given: async (g) => ({ id: await g.member('alice@acme.com', { name: 'Alice Original', deactivated: true }, (await g.otherOrg()).organizationId) }),
-    request: { method: 'POST', path: '/api/scim/v2/Users', as: 'scim', body: user('alice@acme.com', { name: { givenName: 'Other', familyName: 'Name' } }) },
+    given: async (g) => ({
+      id: await g.member('alice@acme.com', { name: 'Alice Original', deactivated: true }, (await g.otherOrg()).organizationId),
+    }),
+    request: {
+      method: 'POST',
+      path: '/api/scim/v2/Users',
+      as: 'scim',
+      body: user('alice@acme.com', { name: { givenName: 'Other', familyName: 'Name' } }),
+    },
     expect: { status: 201, bodyOf: (v) => ({ id: v.id, name: { givenName: 'Alice', familyName: 'Original' }, active: true }) },
   },
   {
@@ -164,13 +211,23 @@ export const SCIM_ROWS: Row[] = [
   {
     source: `${CASING} › when the operation deactivates a user deactivates the user`,
     given: async (g) => ({ id: await g.scimUser('alice@acme.com') }),
-    request: { method: 'PATCH', path: (v) => `/api/scim/v2/Users/${v.id}`, as: 'scim', body: ops({ op: 'Replace', path: 'active', value: false }) },
+    request: {
+      method: 'PATCH',
+      path: (v) => `/api/scim/v2/Users/${v.id}`,
+      as: 'scim',
+      body: ops({ op: 'Replace', path: 'active', value: false }),
+    },
     expect: { status: 200, body: { active: false } },
   },
   {
     source: `${CASING} › given an identity provider sends the RFC lowercase op value still accepts it (value-object form)`,
     given: async (g) => ({ id: await g.scimUser('alice@acme.com') }),
-    request: { method: 'PATCH', path: (v) => `/api/scim/v2/Users/${v.id}`, as: 'scim', body: ops({ op: 'replace', value: { active: false } }) },
+    request: {
+      method: 'PATCH',
+      path: (v) => `/api/scim/v2/Users/${v.id}`,
+      as: 'scim',
+      body: ops({ op: 'replace', value: { active: false } }),
+    },
     expect: { status: 200, body: { active: false } },
   },
   {
@@ -182,19 +239,34 @@ export const SCIM_ROWS: Row[] = [
   {
     source: `${USERS_CODE} updateUser path "active" (TARGETS §A1 trap 4: "False" reactivates)`,
     given: async (g) => ({ id: await g.member('alice@acme.com', { deactivated: true }) }),
-    request: { method: 'PATCH', path: (v) => `/api/scim/v2/Users/${v.id}`, as: 'scim', body: ops({ op: 'replace', path: 'active', value: 'False' }) },
+    request: {
+      method: 'PATCH',
+      path: (v) => `/api/scim/v2/Users/${v.id}`,
+      as: 'scim',
+      body: ops({ op: 'replace', path: 'active', value: 'False' }),
+    },
     expect: { status: 200, body: { active: true } },
   },
   {
     source: `${USERS_CODE} updateUser (TARGETS §A1 trap 3: a replace with path userName is a silent no-op)`,
     given: async (g) => ({ id: await g.scimUser('alice@acme.com') }),
-    request: { method: 'PATCH', path: (v) => `/api/scim/v2/Users/${v.id}`, as: 'scim', body: ops({ op: 'replace', path: 'userName', value: 'new@acme.com' }) },
+    request: {
+      method: 'PATCH',
+      path: (v) => `/api/scim/v2/Users/${v.id}`,
+      as: 'scim',
+      body: ops({ op: 'replace', path: 'userName', value: 'new@acme.com' }),
+    },
     expect: { status: 200, body: { userName: 'alice@acme.com' } },
   },
   {
     source: `${USERS_CODE} updateUser (TARGETS §A1 trap 3: add of a core attribute is a silent no-op)`,
     given: async (g) => ({ id: await g.scimUser('alice@acme.com', { givenName: 'Alice' }) }),
-    request: { method: 'PATCH', path: (v) => `/api/scim/v2/Users/${v.id}`, as: 'scim', body: ops({ op: 'add', path: 'name.familyName', value: 'Smith' }) },
+    request: {
+      method: 'PATCH',
+      path: (v) => `/api/scim/v2/Users/${v.id}`,
+      as: 'scim',
+      body: ops({ op: 'add', path: 'name.familyName', value: 'Smith' }),
+    },
     expect: { status: 200, body: { name: { givenName: 'Alice', familyName: '' } } },
   },
   {
@@ -204,7 +276,8 @@ export const SCIM_ROWS: Row[] = [
     expect: { status: 200, body: { active: false, userName: 'alice@acme.com', name: { givenName: 'Alice', familyName: '' } } },
   },
   {
-    source: 'platform/app/src/app/api/middleware/error-handler.ts determineErrorResponse P2002 (TARGETS §A1 "Errors": PUT onto a taken userName)',
+    source:
+      'platform/app/src/app/api/middleware/error-handler.ts determineErrorResponse P2002 (TARGETS §A1 "Errors": PUT onto a taken userName)',
     given: async (g) => ({ id: await g.scimUser('alice@acme.com'), taken: await g.member('bob@acme.com') }),
     request: { method: 'PUT', path: (v) => `/api/scim/v2/Users/${v.id}`, as: 'scim', body: user('bob@acme.com') },
     expect: { status: 409, contentType: 'application/json', body: { error: 'Conflict', message: 'Unique constraint violated on email' } },
@@ -240,7 +313,12 @@ export const SCIM_ROWS: Row[] = [
       await g.member('alice@acme.com', {}, other.organizationId);
       return { id, other: other.organizationId };
     },
-    request: { method: 'PATCH', path: (v) => `/api/scim/v2/Users/${v.id}`, as: 'scim', body: ops({ op: 'replace', path: 'active', value: false }) },
+    request: {
+      method: 'PATCH',
+      path: (v) => `/api/scim/v2/Users/${v.id}`,
+      as: 'scim',
+      body: ops({ op: 'replace', path: 'active', value: false }),
+    },
     expect: { status: 200, body: { active: false } },
     after: async (g, v) => {
       const other = (await g.state()).organizations.find((o: { id: string }) => o.id === v.other);
@@ -257,8 +335,22 @@ export const SCIM_ROWS: Row[] = [
   {
     source: `${GROUPS_CODE} createGroup + addMembers (TARGETS §A1 traps 2, 10: externalId stripped, unknown members skipped)`,
     given: async (g) => ({ id: await g.scimUser('alice@acme.com') }),
-    request: { method: 'POST', path: '/api/scim/v2/Groups', as: 'scim', bodyOf: (v) => ({ schemas: [GROUP], displayName: 'Engineering', externalId: 'ext-1', members: [{ value: v.id }, { value: 'not-a-member' }] }) },
-    expect: { status: 201, bodyOf: (v) => ({ displayName: 'Engineering', members: [{ value: v.id, display: 'alice@acme.com' }] }), absent: ['externalId'] },
+    request: {
+      method: 'POST',
+      path: '/api/scim/v2/Groups',
+      as: 'scim',
+      bodyOf: (v) => ({
+        schemas: [GROUP],
+        displayName: 'Engineering',
+        externalId: 'ext-1',
+        members: [{ value: v.id }, { value: 'not-a-member' }],
+      }),
+    },
+    expect: {
+      status: 201,
+      bodyOf: (v) => ({ displayName: 'Engineering', members: [{ value: v.id, display: 'alice@acme.com' }] }),
+      absent: ['externalId'],
+    },
   },
   {
     source: `${GROUPS_CODE} createGroup (TARGETS §A1 trap 12: 409 on an exact-case SCIM name)`,
@@ -281,33 +373,108 @@ export const SCIM_ROWS: Row[] = [
   {
     source: `${GROUPS_CODE} replaceGroup (TARGETS §A1 trap 11: PUT without members empties the group)`,
     given: engineering,
-    request: { method: 'PUT', path: (v) => `/api/scim/v2/Groups/${v.group}`, as: 'scim', body: { schemas: [GROUP], displayName: 'Engineering' } },
+    request: {
+      method: 'PUT',
+      path: (v) => `/api/scim/v2/Groups/${v.group}`,
+      as: 'scim',
+      body: { schemas: [GROUP], displayName: 'Engineering' },
+    },
     expect: { status: 200, body: { displayName: 'Engineering', members: [] } },
   },
-  patchEngineering('given a replace operation that names no members › when it replaces an unrelated attribute › leaves the group\'s membership untouched', [{ op: 'replace', path: 'externalId', value: 'abc-123' }], untouched),
-  patchEngineering('when it renames the group with no path › renames it and leaves the membership untouched', [{ op: 'replace', value: { displayName: 'Platform' } }], untouched, 'Platform'),
-  patchEngineering('when it renames the group with a displayName path › renames it and leaves the membership untouched', [{ op: 'replace', path: 'displayName', value: 'Platform' }], untouched, 'Platform'),
-  patchEngineering('when it targets a filtered member path we do not understand', (v) => [{ op: 'replace', path: `members[value eq "${v.u1}"].display`, value: 'Alice' }], untouched),
-  patchEngineering('when its value is a bare array rather than an attribute object', (v) => [{ op: 'replace', value: [{ value: v.u1 }] }], untouched),
+  patchEngineering(
+    "given a replace operation that names no members › when it replaces an unrelated attribute › leaves the group's membership untouched",
+    [{ op: 'replace', path: 'externalId', value: 'abc-123' }],
+    untouched,
+  ),
+  patchEngineering(
+    'when it renames the group with no path › renames it and leaves the membership untouched',
+    [{ op: 'replace', value: { displayName: 'Platform' } }],
+    untouched,
+    'Platform',
+  ),
+  patchEngineering(
+    'when it renames the group with a displayName path › renames it and leaves the membership untouched',
+    [{ op: 'replace', path: 'displayName', value: 'Platform' }],
+    untouched,
+    'Platform',
+  ),
+  patchEngineering(
+    'when it targets a filtered member path we do not understand',
+    (v) => [{ op: 'replace', path: `members[value eq "${v.u1}"].display`, value: 'Alice' }],
+    untouched,
+  ),
+  patchEngineering(
+    'when its value is a bare array rather than an attribute object',
+    (v) => [{ op: 'replace', value: [{ value: v.u1 }] }],
+    untouched,
+  ),
   patchEngineering('when a members path carries no value at all', [{ op: 'replace', path: 'members' }], untouched),
-  patchEngineering('when a members path carries something that is not a list', (v) => [{ op: 'replace', path: 'members', value: v.u1 }], untouched),
-  patchEngineering('when a no-path value object holds a members key that is not a list', (v) => [{ op: 'replace', value: { members: v.u1 } }], untouched),
-  patchEngineering('when a member list holds entries with no usable id', [{ op: 'replace', path: 'members', value: [{ display: 'Alice' }] }], untouched),
+  patchEngineering(
+    'when a members path carries something that is not a list',
+    (v) => [{ op: 'replace', path: 'members', value: v.u1 }],
+    untouched,
+  ),
+  patchEngineering(
+    'when a no-path value object holds a members key that is not a list',
+    (v) => [{ op: 'replace', value: { members: v.u1 } }],
+    untouched,
+  ),
+  patchEngineering(
+    'when a member list holds entries with no usable id',
+    [{ op: 'replace', path: 'members', value: [{ display: 'Alice' }] }],
+    untouched,
+  ),
   patchEngineering('leaves it untouched for a blank id', [{ op: 'replace', path: 'members', value: [{ value: '  ' }] }], untouched),
-  patchEngineering('leaves it untouched even when only some entries are readable', (v) => [{ op: 'replace', path: 'members', value: [{ value: v.u3 }, { display: 'Alice' }] }], untouched),
+  patchEngineering(
+    'leaves it untouched even when only some entries are readable',
+    (v) => [{ op: 'replace', path: 'members', value: [{ value: v.u3 }, { display: 'Alice' }] }],
+    untouched,
+  ),
   patchEngineering('when the list is written out as null › clears the group', [{ op: 'replace', path: 'members', value: null }], () => []),
   patchEngineering('when the list is under a members path › clears the group', [{ op: 'replace', path: 'members', value: [] }], () => []),
-  patchEngineering('when the list is inside a no-path value object › clears the group', [{ op: 'replace', value: { members: [] } }], () => []),
-  patchEngineering('when the list differs from the current membership › adds the newcomers and removes the ones left out', (v) => [{ op: 'replace', path: 'members', value: [{ value: v.u2 }, { value: v.u3 }] }], (v) => [v.u2!, v.u3!]),
-  patchEngineering('when an operation that names no members comes first › still applies the member list from the later operation', (v) => [{ op: 'replace', path: 'externalId', value: 'abc-123' }, { op: 'replace', path: 'members', value: [{ value: v.u2 }, { value: v.u3 }] }], (v) => [v.u2!, v.u3!]),
-  patchEngineering('when the no-path value object also renames the group › applies both', (v) => [{ op: 'replace', value: { displayName: 'Platform', members: [{ value: v.u1 }] } }], (v) => [v.u1!], 'Platform'),
-  patchEngineering('given an add operation that names no members › leaves the group\'s membership untouched', [{ op: 'add', path: 'externalId', value: 'abc-123' }], untouched),
+  patchEngineering(
+    'when the list is inside a no-path value object › clears the group',
+    [{ op: 'replace', value: { members: [] } }],
+    () => [],
+  ),
+  patchEngineering(
+    'when the list differs from the current membership › adds the newcomers and removes the ones left out',
+    (v) => [{ op: 'replace', path: 'members', value: [{ value: v.u2 }, { value: v.u3 }] }],
+    (v) => [v.u2!, v.u3!],
+  ),
+  patchEngineering(
+    'when an operation that names no members comes first › still applies the member list from the later operation',
+    (v) => [
+      { op: 'replace', path: 'externalId', value: 'abc-123' },
+      { op: 'replace', path: 'members', value: [{ value: v.u2 }, { value: v.u3 }] },
+    ],
+    (v) => [v.u2!, v.u3!],
+  ),
+  patchEngineering(
+    'when the no-path value object also renames the group › applies both',
+    (v) => [{ op: 'replace', value: { displayName: 'Platform', members: [{ value: v.u1 }] } }],
+    (v) => [v.u1!],
+    'Platform',
+  ),
+  patchEngineering(
+    "given an add operation that names no members › leaves the group's membership untouched",
+    [{ op: 'add', path: 'externalId', value: 'abc-123' }],
+    untouched,
+  ),
   {
-    ...patchEngineering('', (v) => [{ op: 'Add', path: 'members', value: [{ value: v.u3 }] }], (v) => [v.u1!, v.u2!, v.u3!]),
+    ...patchEngineering(
+      '',
+      (v) => [{ op: 'Add', path: 'members', value: [{ value: v.u3 }] }],
+      (v) => [v.u1!, v.u2!, v.u3!],
+    ),
     source: `${CASING} › when the operation adds a group member adds the member to the group`,
   },
   {
-    ...patchEngineering('', (v) => [{ op: 'Remove', path: `members[value eq "${v.u1}"]` }], (v) => [v.u2!]),
+    ...patchEngineering(
+      '',
+      (v) => [{ op: 'Remove', path: `members[value eq "${v.u1}"]` }],
+      (v) => [v.u2!],
+    ),
     source: `${CASING} › when the operation removes a group member removes the member from the group`,
   },
   {
@@ -322,14 +489,22 @@ export const SCIM_ROWS: Row[] = [
   {
     source: `${TOKENS} › returns the value once, and the value authenticates a SCIM request`,
     request: { method: 'POST', path: '/api/scim-tokens', as: 'manage', body: { description: 'Okta production' } },
-    expect: { status: 201, body: { id: expect.any(String), token: expect.stringMatching(/^[0-9a-f]{64}$/), description: 'Okta production' } },
+    expect: {
+      status: 201,
+      body: { id: expect.any(String), token: expect.stringMatching(/^[0-9a-f]{64}$/), description: 'Okta production' },
+    },
     after: async (g, _v, reply) => expect((await g.scim('GET', '/Users', undefined, reply.body.token)).status).toBe(200),
   },
   {
     source: `${TOKENS} › describes tokens without ever including a value or a hash`,
     given: async (g) => ({ id: (await g.rest('POST', '/api/scim-tokens', { description: 'List Secrets' })).body.id }),
     request: { method: 'GET', path: '/api/scim-tokens', as: 'manage' },
-    expect: { status: 200, bodyOf: (v) => ({ tokens: expect.arrayContaining([{ id: v.id, description: 'List Secrets', createdAt: expect.any(String), lastUsedAt: null }]) }) },
+    expect: {
+      status: 200,
+      bodyOf: (v) => ({
+        tokens: expect.arrayContaining([{ id: v.id, description: 'List Secrets', createdAt: expect.any(String), lastUsedAt: null }]),
+      }),
+    },
   },
   {
     source: `${TOKENS} › revokes the token, refuses SCIM requests with it, and 404s a second revoke (first revoke)`,
@@ -358,4 +533,3 @@ export const SCIM_ROWS: Row[] = [
     expect: { status: 402, body: { code: 'enterprise_plan_required', meta: { feature: 'SCIM' } } },
   },
 ];
-

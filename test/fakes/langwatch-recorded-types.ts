@@ -96,7 +96,9 @@ export class Given {
     return ((await scim(this.ctx, 'GET', `/Groups/${groupId}`)).body.members as { value: string }[]).map((m) => m.value).sort();
   }
   async invite(email: string, teamId = this.org.teams[0]!.id): Promise<Json> {
-    const r = await rest(this.ctx, 'POST', '/api/organization/invites', { invites: [{ email, role: 'MEMBER', teams: [{ teamId, role: 'MEMBER' }] }] });
+    const r = await rest(this.ctx, 'POST', '/api/organization/invites', {
+      invites: [{ email, role: 'MEMBER', teams: [{ teamId, role: 'MEMBER' }] }],
+    });
     expect(r.status, r.text).toBe(201);
     return r.body.invites[0];
   }

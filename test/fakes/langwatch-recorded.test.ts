@@ -54,7 +54,8 @@ it('covers every SCIM trap of TARGETS.md §A1 and holds 40+ rows', () => {
   expect(all.length).toBeGreaterThanOrEqual(40);
   const text = JSON.stringify(all.map((r) => r.source));
   // Traps 1-13, by the rows that name them or the source tests that exercise them.
-  for (const trap of [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13]) expect(text, `trap ${trap}`).toMatch(new RegExp(`trap[s]? [^"]*\\b${trap}\\b`));
+  for (const trap of [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13])
+    expect(text, `trap ${trap}`).toMatch(new RegExp(`trap[s]? [^"]*\\b${trap}\\b`));
   expect(text).toContain('scim-page-size-cap'); // trap 8
   expect(new Set(all.map((r) => r.source)).size).toBe(all.length);
 });

@@ -26,7 +26,12 @@ const patch = (id: string, ...ops: unknown[]) => scim(ctx, 'PATCH', `/Groups/${i
 describe('SCIM POST and GET /Groups', () => {
   it('creates a SCIM-managed access group, dropping ids that are not members (trap 10)', async () => {
     const ana = await scimUser(ctx, 'ana@acme.test');
-    const r = await scim(ctx, 'POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Eng', externalId: 'okta-g1', members: [{ value: ana }, { value: 'stranger' }] });
+    const r = await scim(ctx, 'POST', '/Groups', {
+      schemas: [GROUP_SCHEMA],
+      displayName: 'Eng',
+      externalId: 'okta-g1',
+      members: [{ value: ana }, { value: 'stranger' }],
+    });
     expect(r.status).toBe(201);
     expect(r.headers.get('content-type')).toContain('application/scim+json');
     expect(r.body).toEqual({
@@ -75,7 +80,10 @@ describe('SCIM POST and GET /Groups', () => {
     const created = await rest(ctx, 'POST', '/api/groups', { name: 'Hand made' });
     expect((await scim(ctx, 'GET', `/Groups/${created.body.id}`)).body.displayName).toBe('Hand made');
     await patch(created.body.id, { op: 'add', path: 'members', value: [{ value: ctx.org.admin.userId }] });
-    expect((await rest(ctx, 'GET', `/api/groups/${created.body.id}`)).body).toMatchObject({ scimSource: null, members: [expect.objectContaining({ userId: ctx.org.admin.userId })] });
+    expect((await rest(ctx, 'GET', `/api/groups/${created.body.id}`)).body).toMatchObject({
+      scimSource: null,
+      members: [expect.objectContaining({ userId: ctx.org.admin.userId })],
+    });
   });
 
   it('answers 404 "Group not found", and 400 "Invalid JSON"', async () => {
@@ -91,7 +99,11 @@ describe('SCIM PUT, PATCH and DELETE /Groups', () => {
     const [a, b] = [await scimUser(ctx, 'a@acme.test'), await scimUser(ctx, 'b@acme.test')];
     const id = await scimGroup(ctx, 'Eng', [a]);
     await scimGroup(ctx, 'Taken');
-    const put = await scim(ctx, 'PUT', `/Groups/${id}`, { schemas: [], displayName: 'Taken', members: [{ value: b }, { value: 'stranger' }] });
+    const put = await scim(ctx, 'PUT', `/Groups/${id}`, {
+      schemas: [],
+      displayName: 'Taken',
+      members: [{ value: b }, { value: 'stranger' }],
+    });
     expect(put.status).toBe(200);
     expect(put.body.displayName).toBe('Taken');
     expect(await members(id)).toEqual([b]);
@@ -111,7 +123,11 @@ describe('SCIM PUT, PATCH and DELETE /Groups', () => {
     expect(await members(id)).toEqual(sorted(a, b));
     await patch(id, { op: 'Remove', path: `members[value eq "${a}"]` });
     expect(await members(id)).toEqual([b]);
-    await patch(id, { op: 'add', path: 'members', value: [{ value: a }, { value: c }] }, { op: 'remove', path: 'members', value: [{ value: a }, { value: b }] });
+    await patch(
+      id,
+      { op: 'add', path: 'members', value: [{ value: a }, { value: c }] },
+      { op: 'remove', path: 'members', value: [{ value: a }, { value: b }] },
+    );
     expect(await members(id)).toEqual([c]);
 
     const renamed = await patch(id, { op: 'replace', path: 'displayName', value: 'Platform' });
@@ -147,7 +163,15 @@ describe('SCIM PUT, PATCH and DELETE /Groups', () => {
   it('DELETE revokes the bindings and memberships; members stay in the organization', async () => {
     const a = await scimUser(ctx, 'a@acme.test');
     const id = await scimGroup(ctx, 'Eng', [a]);
-    expect((await rest(ctx, 'POST', `/api/groups/${id}/bindings`, { role: 'MEMBER', scopeType: 'ORGANIZATION', scopeId: ctx.org.organizationId })).status).toBe(201);
+    expect(
+      (
+        await rest(ctx, 'POST', `/api/groups/${id}/bindings`, {
+          role: 'MEMBER',
+          scopeType: 'ORGANIZATION',
+          scopeId: ctx.org.organizationId,
+        })
+      ).status,
+    ).toBe(201);
     const del = await scim(ctx, 'DELETE', `/Groups/${id}`);
     expect(del.status).toBe(204);
     expect((await rest(ctx, 'GET', `/api/groups/${id}`)).status).toBe(404);

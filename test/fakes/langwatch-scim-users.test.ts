@@ -53,7 +53,8 @@ describe('SCIM authentication (§A1 "Authentication on every SCIM call")', () =>
       ['GET', '/Groups'],
       ['POST', '/Groups', { schemas: [], displayName: 'Never' }],
     ];
-    for (const [method, path, body] of calls) expectScimError(await scim(ctx, method, path, body), 403, 'SCIM provisioning requires an Enterprise plan');
+    for (const [method, path, body] of calls)
+      expectScimError(await scim(ctx, method, path, body), 403, 'SCIM provisioning requires an Enterprise plan');
     const after = await dump(ctx);
     expect(after.members.map((m: Json) => m.email)).toEqual([ctx.org.admin.email]);
     expect(after.members[0].deactivated).toBe(false);
@@ -86,7 +87,17 @@ describe('SCIM authentication (§A1 "Authentication on every SCIM call")', () =>
 
 describe('SCIM POST /Users (§A1 "Users")', () => {
   it('creates the account as MEMBER with the documented shape and nothing else', async () => {
-    const r = await scim(ctx, 'POST', '/Users', user('ana@acme.test', { name: { givenName: 'Ana', familyName: 'Lima Souza' }, externalId: 'okta-1', emails: [{ value: 'other@x.test' }], active: false }));
+    const r = await scim(
+      ctx,
+      'POST',
+      '/Users',
+      user('ana@acme.test', {
+        name: { givenName: 'Ana', familyName: 'Lima Souza' },
+        externalId: 'okta-1',
+        emails: [{ value: 'other@x.test' }],
+        active: false,
+      }),
+    );
     expect(r.status).toBe(201);
     expect(r.headers.get('content-type')).toContain('application/scim+json');
     expect(r.body).toEqual({
@@ -101,7 +112,9 @@ describe('SCIM POST /Users (§A1 "Users")', () => {
     });
     const member = (await dump(ctx)).members.find((m: Json) => m.userId === r.body.id);
     expect(member).toMatchObject({ role: 'MEMBER', name: 'Ana Lima Souza', disabled: false, deactivated: false });
-    expect(member.directBindings).toEqual([expect.objectContaining({ role: 'MEMBER', scopeType: 'ORGANIZATION', scopeId: ctx.org.organizationId })]);
+    expect(member.directBindings).toEqual([
+      expect.objectContaining({ role: 'MEMBER', scopeType: 'ORGANIZATION', scopeId: ctx.org.organizationId }),
+    ]);
     expect(JSON.stringify(await scim(ctx, 'GET', `/Users/${r.body.id}`))).not.toContain('okta-1');
   });
 
@@ -136,7 +149,11 @@ describe('SCIM POST /Users (§A1 "Users")', () => {
   });
 
   it('refuses bad bodies with 400 and zod issue text', async () => {
-    expectScimError(await raw(ctx, 'POST', '/api/scim/v2/Users', { raw: '{not json', auth: `Bearer ${ctx.scimToken}` }), 400, 'Invalid JSON in request body');
+    expectScimError(
+      await raw(ctx, 'POST', '/api/scim/v2/Users', { raw: '{not json', auth: `Bearer ${ctx.scimToken}` }),
+      400,
+      'Invalid JSON in request body',
+    );
     const noSchemas = await scim(ctx, 'POST', '/Users', { userName: 'x@acme.test' });
     expectScimError(noSchemas, 400);
     expect(noSchemas.body.detail).toContain('schemas');
@@ -189,7 +206,8 @@ describe('SCIM GET /Users (§A1 traps 1, 8, 13)', () => {
     const last = await scim(ctx, 'GET', '/Users?count=3&startIndex=3');
     expect(last.body).toMatchObject({ itemsPerPage: 3, startIndex: 3 });
     expect(last.body.Resources).toHaveLength(2);
-    for (const count of ['1000000', '0', '-5', 'abc']) expect((await scim(ctx, 'GET', `/Users?count=${count}`)).body.itemsPerPage, count).toBe(100);
+    for (const count of ['1000000', '0', '-5', 'abc'])
+      expect((await scim(ctx, 'GET', `/Users?count=${count}`)).body.itemsPerPage, count).toBe(100);
     expect((await scim(ctx, 'GET', '/Users?startIndex=0')).body.startIndex).toBe(1);
   });
 
@@ -240,7 +258,8 @@ describe('SCIM PUT and PATCH /Users (§A1 traps 3, 4)', () => {
 
   it('PATCH active: false and "false" deactivate; "False", true and anything else reactivate', async () => {
     const id = await scimUser(ctx, 'hal@acme.test');
-    const active = async (value: unknown, op = 'replace') => (await scim(ctx, 'PATCH', `/Users/${id}`, patchOp({ op, path: 'active', value }))).body.active;
+    const active = async (value: unknown, op = 'replace') =>
+      (await scim(ctx, 'PATCH', `/Users/${id}`, patchOp({ op, path: 'active', value }))).body.active;
     expect(await active(false)).toBe(false);
     expect(await active('False')).toBe(true);
     expect(await active('false', 'Replace')).toBe(false);
@@ -284,7 +303,11 @@ describe('SCIM PUT and PATCH /Users (§A1 traps 3, 4)', () => {
     const id = await scimUser(ctx, 'kai@acme.test');
     expectScimError(await scim(ctx, 'PATCH', `/Users/${id}`, patchOp({ op: 'Delete', value: {} })), 400);
     expectScimError(await scim(ctx, 'PATCH', `/Users/${id}`, { schemas: [] }), 400);
-    expectScimError(await raw(ctx, 'PATCH', `/api/scim/v2/Users/${id}`, { raw: 'nope', auth: `Bearer ${ctx.scimToken}` }), 400, 'Invalid JSON in request body');
+    expectScimError(
+      await raw(ctx, 'PATCH', `/api/scim/v2/Users/${id}`, { raw: 'nope', auth: `Bearer ${ctx.scimToken}` }),
+      400,
+      'Invalid JSON in request body',
+    );
   });
 });
 
@@ -302,7 +325,9 @@ describe('account-wide deactivation and DELETE (§A1 "DELETE", "active:false", t
   });
 
   it('lets SCIM deactivate and delete the last admin: there is no guard (trap 6)', async () => {
-    expect((await scim(ctx, 'PATCH', `/Users/${ctx.org.admin.userId}`, patchOp({ op: 'replace', path: 'active', value: false }))).body.active).toBe(false);
+    expect(
+      (await scim(ctx, 'PATCH', `/Users/${ctx.org.admin.userId}`, patchOp({ op: 'replace', path: 'active', value: false }))).body.active,
+    ).toBe(false);
     expect((await scim(ctx, 'DELETE', `/Users/${ctx.org.admin.userId}`)).status).toBe(204);
   });
 

@@ -7,7 +7,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startLangWatchFake } from '../../fakes/langwatch/server.js';
-import { control, dump, raw, rest, scim, scimGroup, scimUser, seedMember, useLangWatchFake, type Json, type Reply } from './langwatch-client.js';
+import {
+  control,
+  dump,
+  raw,
+  rest,
+  scim,
+  scimGroup,
+  scimUser,
+  seedMember,
+  useLangWatchFake,
+  type Json,
+  type Reply,
+} from './langwatch-client.js';
 
 const ctx = useLangWatchFake();
 const orgBinding = (role = 'MEMBER') => ({ role, scopeType: 'ORGANIZATION', scopeId: ctx.org.organizationId });
@@ -22,7 +34,9 @@ describe('control API', () => {
   it('dumps the state other tests read, with deactivated beside disabled and the SCIM tokens', async () => {
     const vic = await seedMember(ctx, 'Vic@Acme.test', { name: 'Vic' });
     const team = ctx.org.teams[0]!;
-    await rest(ctx, 'POST', '/api/organization/invites', { invites: [{ email: 'wes@acme.test', role: 'EXTERNAL', teams: [{ teamId: team.id, role: 'VIEWER' }] }] });
+    await rest(ctx, 'POST', '/api/organization/invites', {
+      invites: [{ email: 'wes@acme.test', role: 'EXTERNAL', teams: [{ teamId: team.id, role: 'VIEWER' }] }],
+    });
     const g = await rest(ctx, 'POST', '/api/groups', { name: 'Readers', memberIds: [vic], bindings: [orgBinding('VIEWER')] });
     const s = await dump(ctx);
     expect(s).toMatchObject({
@@ -35,7 +49,15 @@ describe('control API', () => {
         // Seeded addresses are lowercased, as LangWatch's sign-up stores them.
         { userId: vic, email: 'vic@acme.test', name: 'Vic', role: 'MEMBER', disabled: false, deactivated: false, directBindings: [] },
       ],
-      invites: [{ email: 'wes@acme.test', role: 'EXTERNAL', status: 'PENDING', teams: [{ teamId: team.id, role: 'VIEWER', customRoleId: null }], expired: false }],
+      invites: [
+        {
+          email: 'wes@acme.test',
+          role: 'EXTERNAL',
+          status: 'PENDING',
+          teams: [{ teamId: team.id, role: 'VIEWER', customRoleId: null }],
+          expired: false,
+        },
+      ],
       groups: [
         {
           id: g.body.id,
@@ -43,7 +65,9 @@ describe('control API', () => {
           slug: 'readers',
           scimSource: null,
           members: [{ userId: vic, email: 'vic@acme.test' }],
-          bindings: [{ id: expect.any(String), role: 'VIEWER', customRoleId: null, scopeType: 'ORGANIZATION', scopeId: ctx.org.organizationId }],
+          bindings: [
+            { id: expect.any(String), role: 'VIEWER', customRoleId: null, scopeType: 'ORGANIZATION', scopeId: ctx.org.organizationId },
+          ],
         },
       ],
       teams: [{ id: team.id, name: team.name, projects: team.projects }],
@@ -61,7 +85,11 @@ describe('control API', () => {
     // The unique index is case-sensitive: another spelling kept as is is another account (trap 7).
     const upper = await seedMember(ctx, 'KIM@ACME.TEST', { keepEmailCase: true });
     expect(upper).not.toBe(kept);
-    expectControlError(await control(ctx, 'POST', `/_fake/organizations/${ctx.org.organizationId}/members`, { email: 'Kim@Acme.test', keepEmailCase: true }), 409, 'already_organization_member');
+    expectControlError(
+      await control(ctx, 'POST', `/_fake/organizations/${ctx.org.organizationId}/members`, { email: 'Kim@Acme.test', keepEmailCase: true }),
+      409,
+      'already_organization_member',
+    );
   });
 
   it('makes one account with two memberships for the same address in two organizations', async () => {
@@ -71,7 +99,11 @@ describe('control API', () => {
     const all = (await control(ctx, 'GET', '/_fake/state')).body;
     expect(all.users.filter((u: Json) => u.email === 'shared@acme.test')).toHaveLength(1);
     expect(all.organizations.map((o: Json) => o.members.some((m: Json) => m.userId === id))).toEqual([true, true]);
-    expectControlError(await control(ctx, 'POST', `/_fake/organizations/${ctx.org.organizationId}/members`, { email: 'shared@acme.test' }), 409, 'already_organization_member');
+    expectControlError(
+      await control(ctx, 'POST', `/_fake/organizations/${ctx.org.organizationId}/members`, { email: 'shared@acme.test' }),
+      409,
+      'already_organization_member',
+    );
   });
 
   it('resets to the very same organization and keys, the clock at zero, with nothing else', async () => {
@@ -84,7 +116,13 @@ describe('control API', () => {
     expect(reset.body.organizations).toEqual([before]);
     const all = (await control(ctx, 'GET', '/_fake/state')).body;
     expect(all.organizations).toHaveLength(1);
-    expect(all.organizations[0]).toMatchObject({ id: before.organizationId, groups: [], invites: [], scimTokens: [], members: [{ userId: before.admin.userId, email: before.admin.email, role: 'ADMIN' }] });
+    expect(all.organizations[0]).toMatchObject({
+      id: before.organizationId,
+      groups: [],
+      invites: [],
+      scimTokens: [],
+      members: [{ userId: before.admin.userId, email: before.admin.email, role: 'ADMIN' }],
+    });
     expect((await control(ctx, 'GET', '/_fake/clock')).body.offsetMs).toBe(0);
     expect((await rest(ctx, 'GET', '/api/groups', undefined, before.apiKey)).status).toBe(200);
     // The old SCIM token is gone with the reset.
@@ -100,13 +138,22 @@ describe('control API', () => {
     expectControlError(await control(ctx, 'PATCH', '/_fake/settings', { seatLimit: -1 }), 400, 'invalid_request', 'seatLimit');
     expectControlError(await control(ctx, 'PATCH', '/_fake/settings', { plan: 'off' }), 400, 'invalid_request', 'plan');
     expectControlError(await control(ctx, 'PATCH', '/_fake/settings', { bogus: 1 }), 400, 'invalid_request');
-    expectControlError(await control(ctx, 'PATCH', '/_fake/settings', { organizationId: 'organization_nope', plan: false }), 404, 'organization_not_found');
+    expectControlError(
+      await control(ctx, 'PATCH', '/_fake/settings', { organizationId: 'organization_nope', plan: false }),
+      404,
+      'organization_not_found',
+    );
     expectControlError(await control(ctx, 'POST', '/_fake/invites/nope/accept'), 404, 'invite_not_found');
     expectControlError(await control(ctx, 'GET', '/_fake/nope'), 404, 'not_found');
   });
 
   it('creates organizations (autoAcceptInvites off by default), teams, custom roles and keys on demand', async () => {
-    const created = await control(ctx, 'POST', '/_fake/organizations', { name: 'Umbrella', admin: { email: 'boss@umbrella.test' }, teams: [{ name: 'Research', projects: ['T-Virus'] }], seatLimit: 5 });
+    const created = await control(ctx, 'POST', '/_fake/organizations', {
+      name: 'Umbrella',
+      admin: { email: 'boss@umbrella.test' },
+      teams: [{ name: 'Research', projects: ['T-Virus'] }],
+      seatLimit: 5,
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       organizationId: expect.any(String),
@@ -117,7 +164,13 @@ describe('control API', () => {
       settings: { seatLimit: 5, plan: true, autoAcceptInvites: false },
     });
     const team = await control(ctx, 'POST', `/_fake/organizations/${created.body.organizationId}/teams`, { name: 'Ops' });
-    const bind = await rest(ctx, 'POST', '/api/groups', { name: 'Ops', bindings: [{ role: 'MEMBER', scopeType: 'TEAM', scopeId: team.body.id }] }, created.body.apiKey);
+    const bind = await rest(
+      ctx,
+      'POST',
+      '/api/groups',
+      { name: 'Ops', bindings: [{ role: 'MEMBER', scopeType: 'TEAM', scopeId: team.body.id }] },
+      created.body.apiKey,
+    );
     expect(bind.status).toBe(201);
     const role = await control(ctx, 'POST', `/_fake/organizations/${created.body.organizationId}/custom-roles`, { name: 'Auditor' });
     expect(role.body).toEqual({ id: expect.any(String), name: 'Auditor' });
@@ -129,9 +182,19 @@ describe('control API', () => {
   });
 
   it('seeds SCIM-managed groups, and deletes a SCIM group as the settings UI does (bypassing the lock)', async () => {
-    const seeded = await control(ctx, 'POST', `/_fake/organizations/${ctx.org.organizationId}/groups`, { name: 'Okta Eng', scimSource: 'okta', memberIds: [ctx.org.admin.userId], bindings: [orgBinding()] });
+    const seeded = await control(ctx, 'POST', `/_fake/organizations/${ctx.org.organizationId}/groups`, {
+      name: 'Okta Eng',
+      scimSource: 'okta',
+      memberIds: [ctx.org.admin.userId],
+      bindings: [orgBinding()],
+    });
     expect(seeded.status).toBe(201);
-    expect(seeded.body).toMatchObject({ name: 'Okta Eng', scimSource: 'okta', members: [{ userId: ctx.org.admin.userId }], bindings: [{ role: 'MEMBER' }] });
+    expect(seeded.body).toMatchObject({
+      name: 'Okta Eng',
+      scimSource: 'okta',
+      members: [{ userId: ctx.org.admin.userId }],
+      bindings: [{ role: 'MEMBER' }],
+    });
     const id = await scimGroup(ctx, 'Directory');
     expect((await rest(ctx, 'DELETE', `/api/groups/${id}`)).status).toBe(409);
     expect((await control(ctx, 'DELETE', `/_fake/organizations/${ctx.org.organizationId}/groups/${id}`)).body).toEqual({ success: true });
@@ -163,7 +226,22 @@ describe('control API', () => {
       ['POST', '/api/scim/v2/Groups'],
       ['PATCH', `/api/scim/v2/Groups/${g.id}`],
     ];
-    const bodies = ['', 'null', '[]', '"text"', '42', '{', '{"name":null}', '{"invites":{}}', '{"invites":[null]}', '{"bindings":"x","name":"a"}', '{"memberIds":[1],"name":"a"}', '{"role":null}', '{"userId":[]}', '{"Operations":[null],"schemas":[]}'];
+    const bodies = [
+      '',
+      'null',
+      '[]',
+      '"text"',
+      '42',
+      '{',
+      '{"name":null}',
+      '{"invites":{}}',
+      '{"invites":[null]}',
+      '{"bindings":"x","name":"a"}',
+      '{"memberIds":[1],"name":"a"}',
+      '{"role":null}',
+      '{"userId":[]}',
+      '{"Operations":[null],"schemas":[]}',
+    ];
     for (const [method, path] of writes) {
       const auth = path.startsWith('/api/scim/v2') ? `Bearer ${ctx.scimToken}` : `Bearer ${ctx.org.apiKey}`;
       for (const text of bodies) {
@@ -201,8 +279,15 @@ describe('faults, in each family’s words', () => {
     expect(a.headers.get('content-type')).toContain('text/html');
     expect((await dump(ctx)).groups).toEqual([]);
     await setFaults({ errors: { rate: 1, status: 500 } });
-    expect((await rest(ctx, 'GET', '/api/groups')).body).toEqual({ error: 'Internal server error', message: 'Internal server error', fault: 'platform' });
-    expect((await rest(ctx, 'GET', '/api/organization/members')).body).toMatchObject({ code: 'internal_error', error: 'Internal Server Error' });
+    expect((await rest(ctx, 'GET', '/api/groups')).body).toEqual({
+      error: 'Internal server error',
+      message: 'Internal server error',
+      fault: 'platform',
+    });
+    expect((await rest(ctx, 'GET', '/api/organization/members')).body).toMatchObject({
+      code: 'internal_error',
+      error: 'Internal Server Error',
+    });
     expect((await scim(ctx, 'GET', '/Users')).body).toEqual({ error: 'Internal server error', message: 'An unknown error occurred' });
   });
 
@@ -212,7 +297,10 @@ describe('faults, in each family’s words', () => {
     expect(g.status).toBe(429);
     expect(g.headers.get('retry-after')).toBe('3');
     expect(g.body.error).toBe('rate_limited');
-    expect((await rest(ctx, 'GET', '/api/organization/latest/members')).body).toMatchObject({ code: 'rate_limited', message: 'rate_limited' });
+    expect((await rest(ctx, 'GET', '/api/organization/latest/members')).body).toMatchObject({
+      code: 'rate_limited',
+      message: 'rate_limited',
+    });
     const s = await scim(ctx, 'GET', '/Users');
     expect(s.body).toMatchObject({ status: '429', schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'] });
     expect((await rest(ctx, 'GET', '/api/groups')).status).toBe(200);
@@ -223,7 +311,10 @@ describe('faults, in each family’s words', () => {
     const g = await rest(ctx, 'GET', '/api/groups', undefined, null);
     expect(g.status).toBe(402);
     expect(g.body.error).toBe('enterprise_plan_required');
-    expect((await rest(ctx, 'GET', '/api/organization/members')).body).toMatchObject({ code: 'enterprise_plan_required', error: 'Payment Required' });
+    expect((await rest(ctx, 'GET', '/api/organization/members')).body).toMatchObject({
+      code: 'enterprise_plan_required',
+      error: 'Payment Required',
+    });
     const s = await scim(ctx, 'GET', '/Users');
     expect(s.status).toBe(403);
     expect(s.body.detail).toBe('SCIM provisioning requires an Enterprise plan');
@@ -242,7 +333,11 @@ describe('faults, in each family’s words', () => {
 
   it('ends a hung request when the server closes', async () => {
     const other = await startLangWatchFake();
-    await fetch(`${other.url}/_fake/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timeouts: { rate: 1 } }) });
+    await fetch(`${other.url}/_fake/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ timeouts: { rate: 1 } }),
+    });
     const hung = fetch(`${other.url}/api/groups`, { headers: { authorization: `Bearer ${other.organization.apiKey}` } });
     hung.catch(() => undefined);
     await expect.poll(() => other.faults.requests().inFlight).toBe(1);
@@ -262,7 +357,12 @@ describe('faults, in each family’s words', () => {
     await control(ctx, 'GET', '/_fake/state');
     const stats = await requests();
     expect(stats.total).toBe(6);
-    expect(stats.byRoute).toMatchObject({ 'POST /api/groups': 1, 'GET /api/groups/:id': 2, 'POST /api/scim/v2/Users': 1, 'GET /api/scim/v2/Users/:id': 1 });
+    expect(stats.byRoute).toMatchObject({
+      'POST /api/groups': 1,
+      'GET /api/groups/:id': 2,
+      'POST /api/scim/v2/Users': 1,
+      'GET /api/scim/v2/Users/:id': 1,
+    });
     expect(stats.byStatus).toEqual({ '201': 2, '200': 2, '404': 1, '401': 1 });
     expect((await control(ctx, 'DELETE', '/_fake/requests')).body.total).toBe(0);
   });

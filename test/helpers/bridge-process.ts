@@ -66,7 +66,13 @@ export async function untilHealthy(run: BridgeRun, baseUrl: string, timeoutMs = 
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (run.child.exitCode !== null) throw new Error(`the bridge exited with ${run.child.exitCode}: ${run.stderr()}`);
-    if (await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${baseUrl}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     if (Date.now() > deadline) throw new Error(`the bridge was not healthy within ${timeoutMs} ms: ${run.stderr()}`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -117,8 +117,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Starte
     return stopped;
   };
 
-  const explain = () =>
-    `server (port ${port}, DATA_DIR ${dataDir}) output:\n${output.trim() || '(no output)'}`;
+  const explain = () => `server (port ${port}, DATA_DIR ${dataDir}) output:\n${output.trim() || '(no output)'}`;
 
   try {
     await new Promise<void>((resolve, reject) => {

@@ -94,7 +94,8 @@ export async function createSyncHarness(
         const open = h.db.prepare("SELECT count(*) FROM sync_marks WHERE state IN ('pending', 'retrying')").pluck().get() as number;
         const passes = h.db.prepare('SELECT count(*) FROM targets WHERE reconcile_phase IS NOT NULL').pluck().get() as number;
         if (open === 0 && passes === 0) return;
-        if (Date.now() > deadline) throw new Error(`sync did not settle: ${JSON.stringify(h.db.prepare('SELECT * FROM sync_marks').all())}`);
+        if (Date.now() > deadline)
+          throw new Error(`sync did not settle: ${JSON.stringify(h.db.prepare('SELECT * FROM sync_marks').all())}`);
         if ((await s.worker.tick()) === 0) await new Promise((r) => setTimeout(r, 15));
       }
     },

@@ -22,7 +22,12 @@ const ROUTES: [string, string, unknown?][] = [
 describe('bearer tokens', () => {
   for (const [method, path, body] of ROUTES) {
     it(`${method} ${path}: 401 with a SCIM error without a token, with an unknown token, with a malformed header`, async () => {
-      for (const headers of [{} as Record<string, string>, { Authorization: 'Bearer not-a-real-token' }, { Authorization: 'Basic dXNlcjpwYXNz' }, { Authorization: 'non-token' }]) {
+      for (const headers of [
+        {} as Record<string, string>,
+        { Authorization: 'Bearer not-a-real-token' },
+        { Authorization: 'Basic dXNlcjpwYXNz' },
+        { Authorization: 'non-token' },
+      ]) {
         const res = await h.request(method, path, { token: null, headers, ...(body ? { body } : {}) });
         expect(res.status).toBe(401);
         expect(res.headers.get('content-type')).toMatch(/^application\/scim\+json/);
@@ -33,7 +38,9 @@ describe('bearer tokens', () => {
   }
 
   it('a revoked token stops working; the scheme is case-insensitive', async () => {
-    expect((await h.request('GET', '/scim/v2/Users', { token: null, headers: { Authorization: `bearer ${h.tokens.okta}` } })).status).toBe(200);
+    expect((await h.request('GET', '/scim/v2/Users', { token: null, headers: { Authorization: `bearer ${h.tokens.okta}` } })).status).toBe(
+      200,
+    );
     revokeTokens(h.db, findConnection(h.db, DEFAULT_ORGANIZATION_ID, 'okta')!.id);
     expect((await h.request('GET', '/scim/v2/Users')).status).toBe(401);
   });
@@ -50,7 +57,10 @@ describe('each connection is its own namespace', () => {
     const g = (await h.request('POST', '/scim/v2/Groups', { body: { displayName: 'Eng', members: [{ value: u }] } })).body.id;
     const azure = { token: h.tokens.azure };
     const patch = { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'x' }] };
-    for (const [kind, id, put] of [['Users', u, { userName: 'z@example.com' }], ['Groups', g, { displayName: 'z' }]] as const) {
+    for (const [kind, id, put] of [
+      ['Users', u, { userName: 'z@example.com' }],
+      ['Groups', g, { displayName: 'z' }],
+    ] as const) {
       expect((await h.request('GET', `/scim/v2/${kind}/${id}`, azure)).status).toBe(404);
       expect((await h.request('PUT', `/scim/v2/${kind}/${id}`, { ...azure, body: put })).status).toBe(404);
       expect((await h.request('PATCH', `/scim/v2/${kind}/${id}`, { ...azure, body: patch })).status).toBe(404);

@@ -48,7 +48,10 @@ describe('Bulk', () => {
 
   it('an unresolvable bulkId fails that operation with 409 invalidValue', async () => {
     const res = await h.request('POST', '/scim/v2/Bulk', {
-      body: { schemas: [BULK], Operations: [{ method: 'POST', path: '/Groups', bulkId: 'g', data: { displayName: 'G', members: [{ value: 'bulkId:nope' }] } }] },
+      body: {
+        schemas: [BULK],
+        Operations: [{ method: 'POST', path: '/Groups', bulkId: 'g', data: { displayName: 'G', members: [{ value: 'bulkId:nope' }] } }],
+      },
     });
     expect(res.body.Operations[0]).toMatchObject({ status: '409', response: { scimType: 'invalidValue' } });
   });
@@ -71,12 +74,20 @@ describe('Bulk', () => {
   it('enforces maxOperations and maxPayloadSize with 413', async () => {
     const ops = Array.from({ length: 1001 }, (_, i) => ({ method: 'DELETE', path: `/Users/${i}` }));
     expect((await h.request('POST', '/scim/v2/Bulk', { body: { schemas: [BULK], Operations: ops } })).status).toBe(413);
-    const big = { schemas: [BULK], Operations: [{ method: 'POST', path: '/Users', bulkId: 'x', data: { userName: 'x', title: 'y'.repeat(1024 * 1024) } }] };
+    const big = {
+      schemas: [BULK],
+      Operations: [{ method: 'POST', path: '/Users', bulkId: 'x', data: { userName: 'x', title: 'y'.repeat(1024 * 1024) } }],
+    };
     expect((await h.request('POST', '/scim/v2/Bulk', { body: big })).status).toBe(413);
   });
 
   it('refuses a malformed request with 400', async () => {
-    for (const body of [[], { Operations: 'x' }, { Operations: [{ method: 'POST' }] }, { Operations: [{ method: 'POST', path: '/Users', data: {} }] }]) {
+    for (const body of [
+      [],
+      { Operations: 'x' },
+      { Operations: [{ method: 'POST' }] },
+      { Operations: [{ method: 'POST', path: '/Users', data: {} }] },
+    ]) {
       const res = await h.request('POST', '/scim/v2/Bulk', { body });
       expect(res.status, JSON.stringify(body)).toBe(400);
     }
@@ -88,7 +99,13 @@ describe('POST /.search', () => {
     await h.request('POST', '/scim/v2/Users', { body: { userName: 'ana@example.com' } });
     await h.request('POST', '/scim/v2/Users', { body: { userName: 'bob@example.com' } });
     const res = await h.request('POST', '/scim/v2/Users/.search', {
-      body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName sw "ana"', attributes: ['userName'], startIndex: 1, count: 10 },
+      body: {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+        filter: 'userName sw "ana"',
+        attributes: ['userName'],
+        startIndex: 1,
+        count: 10,
+      },
     });
     expect(res.status).toBe(200);
     expect(res.body.totalResults).toBe(1);

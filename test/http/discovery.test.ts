@@ -46,7 +46,21 @@ describe('discovery', () => {
     ]);
     const user = await h.request('GET', '/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User');
     const names = user.body.attributes.map((a: { name: string }) => a.name);
-    for (const n of ['userName', 'name', 'emails', 'phoneNumbers', 'addresses', 'ims', 'photos', 'entitlements', 'roles', 'x509Certificates', 'groups', 'active', 'externalId']) {
+    for (const n of [
+      'userName',
+      'name',
+      'emails',
+      'phoneNumbers',
+      'addresses',
+      'ims',
+      'photos',
+      'entitlements',
+      'roles',
+      'x509Certificates',
+      'groups',
+      'active',
+      'externalId',
+    ]) {
       expect(names).toContain(n);
     }
     const userName = user.body.attributes.find((a: { name: string }) => a.name === 'userName');
@@ -86,7 +100,10 @@ describe('errors and limits', () => {
   });
 
   it('a body over the size limit is refused with 413', async () => {
-    const res = await h.request('POST', '/scim/v2/Users', { rawBody: JSON.stringify({ userName: 'x', title: 'y'.repeat(17 * 1024 * 1024) }), headers: { 'Content-Type': 'application/scim+json' } });
+    const res = await h.request('POST', '/scim/v2/Users', {
+      rawBody: JSON.stringify({ userName: 'x', title: 'y'.repeat(17 * 1024 * 1024) }),
+      headers: { 'Content-Type': 'application/scim+json' },
+    });
     expect(res.status).toBe(413);
     expect(res.body.status).toBe('413');
   });

@@ -56,7 +56,10 @@ describe('Groups', () => {
     ]);
     const slim = await h.request('GET', `/scim/v2/Groups/${g}?excludedAttributes=members`);
     expect(slim.body).not.toHaveProperty('members');
-    const list = await h.request('GET', '/scim/v2/Groups?excludedAttributes=members&filter=' + encodeURIComponent('displayName eq "engineering"'));
+    const list = await h.request(
+      'GET',
+      '/scim/v2/Groups?excludedAttributes=members&filter=' + encodeURIComponent('displayName eq "engineering"'),
+    );
     expect(list.body.totalResults).toBe(1);
     expect(list.body.Resources[0]).not.toHaveProperty('members');
   });
@@ -91,7 +94,11 @@ describe('Groups', () => {
     const one = await patch(g, [{ op: 'Add', path: 'members', value: [{ $ref: null, value: a }] }]);
     expect(one.status).toBe(204);
     expect(one.text).toBe('');
-    const many = await patch(g, [{ op: 'add', path: 'members', value: [{ value: b }, { value: c }, { value: a }] }], '?excludedAttributes=members');
+    const many = await patch(
+      g,
+      [{ op: 'add', path: 'members', value: [{ value: b }, { value: c }, { value: a }] }],
+      '?excludedAttributes=members',
+    );
     expect(many.status).toBe(200);
     expect(many.body.id).toBe(g);
     expect(await memberIds(g)).toEqual([a, b, c].sort());

@@ -62,7 +62,10 @@ describe('POST /Users', () => {
     const xml = await h.request('POST', '/scim/v2/Users', { rawBody: '<user/>', headers: { 'Content-Type': 'application/xml' } });
     expect(xml.status).toBe(415);
     expect(xml.body.schemas).toEqual([ERROR_SCHEMA]);
-    const bad = await h.request('POST', '/scim/v2/Users', { rawBody: '{"userName":', headers: { 'Content-Type': 'application/scim+json' } });
+    const bad = await h.request('POST', '/scim/v2/Users', {
+      rawBody: '{"userName":',
+      headers: { 'Content-Type': 'application/scim+json' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ status: '400', scimType: 'invalidSyntax' });
   });
@@ -254,7 +257,13 @@ describe('PUT, PATCH, DELETE /Users/{id}', () => {
   it('PUT replaces the user and ignores id, meta and groups in the body', async () => {
     const u = await create('ana@example.com', { title: 'Engineer' });
     const res = await h.request('PUT', `/scim/v2/Users/${u.id}`, {
-      body: { ...user('ana@example.com'), id: 'something-else', meta: { resourceType: 'User' }, groups: [], name: { givenName: 'Another', familyName: 'Lima' } },
+      body: {
+        ...user('ana@example.com'),
+        id: 'something-else',
+        meta: { resourceType: 'User' },
+        groups: [],
+        name: { givenName: 'Another', familyName: 'Lima' },
+      },
     });
     expect(res.status).toBe(200);
     expect(res.body.id).toBe(u.id);
@@ -309,7 +318,10 @@ describe('PUT, PATCH, DELETE /Users/{id}', () => {
     await create('taken@example.com');
     const u = await create('ana@example.com');
     const res = await h.request('PATCH', `/scim/v2/Users/${u.id}`, {
-      body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'userName', value: 'TAKEN@example.com' }] },
+      body: {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'replace', path: 'userName', value: 'TAKEN@example.com' }],
+      },
     });
     expect(res.status).toBe(409);
     expect(res.body.scimType).toBe('uniqueness');
@@ -335,7 +347,10 @@ describe('ETags', () => {
 
   it('If-Match on PUT, PATCH and DELETE answers 412 when stale and proceeds when current', async () => {
     const u = await create('ana@example.com');
-    const patch = { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'title', value: 'T' }] };
+    const patch = {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'title', value: 'T' }],
+    };
     const stale = { 'If-Match': 'W/"9"' };
     expect((await h.request('PUT', `/scim/v2/Users/${u.id}`, { body: user('ana@example.com'), headers: stale })).status).toBe(412);
     expect((await h.request('PATCH', `/scim/v2/Users/${u.id}`, { body: patch, headers: stale })).status).toBe(412);

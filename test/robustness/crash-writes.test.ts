@@ -132,7 +132,12 @@ async function call(conn: Conn, method: string, path: string, body: unknown): Pr
 }
 
 async function createUser(conn: Conn, email: string): Promise<string | null> {
-  const r = await call(conn, 'POST', '/Users', { schemas: [USER_SCHEMA], userName: email, emails: [{ value: email, primary: true, type: 'work' }], active: true });
+  const r = await call(conn, 'POST', '/Users', {
+    schemas: [USER_SCHEMA],
+    userName: email,
+    emails: [{ value: email, primary: true, type: 'work' }],
+    active: true,
+  });
   if (r.kind === 'unknown') unknownCreates.push({ reqId: r.reqId, method: 'POST', path: '/Users', kind: 'user', key: email, conn });
   if (r.kind !== 'ack') return null;
   const id = r.body.id as string;
@@ -161,7 +166,8 @@ async function chain(conn: Conn, prefix: string): Promise<boolean> {
 
   const name = `${prefix}-g`;
   const created = await call(conn, 'POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: name, members: [{ value: a }] });
-  if (created.kind === 'unknown') unknownCreates.push({ reqId: created.reqId, method: 'POST', path: '/Groups', kind: 'group', key: name, conn });
+  if (created.kind === 'unknown')
+    unknownCreates.push({ reqId: created.reqId, method: 'POST', path: '/Groups', kind: 'group', key: name, conn });
   if (created.kind !== 'ack') return false;
   const g = created.body.id as string;
   acked.push({ reqId: created.reqId, method: 'POST', path: '/Groups', resourceId: g });
@@ -169,7 +175,8 @@ async function chain(conn: Conn, prefix: string): Promise<boolean> {
   groups.set(g, group);
 
   const gp = `/Groups/${g}`;
-  if (!(await patch(conn, gp, g, [{ op: 'add', path: 'members', value: [{ value: b }, { value: c }] }], group.members, [a, b, c]))) return false;
+  if (!(await patch(conn, gp, g, [{ op: 'add', path: 'members', value: [{ value: b }, { value: c }] }], group.members, [a, b, c])))
+    return false;
   if (!(await patch(conn, gp, g, [{ op: 'Remove', path: 'members', value: [{ value: a }] }], group.members, [b, c]))) return false;
   const user = users.get(c)!;
   return patch(conn, `/Users/${c}`, c, [{ op: 'replace', path: 'active', value: false }], user.active, false);
@@ -232,7 +239,9 @@ it(`SIGKILL during concurrent SCIM writes, ${ROUNDS} rounds: nothing acknowledge
   for (let round = 0; round < ROUNDS; round++) {
     await warmUp();
     const stop = { now: false };
-    const clients = (['okta', 'azure'] as const).flatMap((conn) => Array.from({ length: CLIENTS_PER_CONNECTION }, (_, k) => client(conn, round, k, stop)));
+    const clients = (['okta', 'azure'] as const).flatMap((conn) =>
+      Array.from({ length: CLIENTS_PER_CONNECTION }, (_, k) => client(conn, round, k, stop)),
+    );
     // A random moment 20–300 ms after the round's first acknowledged write (a fresh process is
     // slow to answer its first requests, so counting from the start would often kill it idle).
     const before = acked.length;
@@ -304,7 +313,9 @@ it(`SIGKILL during concurrent SCIM writes, ${ROUNDS} rounds: nothing acknowledge
       const active = resolve(u.active);
       if (got.status !== 200 || got.body.userName !== u.email || got.body.emails?.[0]?.value !== u.email || got.body.active !== active) {
         lost += 1;
-        problems.push(`user ${u.email} (${id}): expected active=${active}, SCIM says ${got.status} ${JSON.stringify(got.body).slice(0, 300)}`);
+        problems.push(
+          `user ${u.email} (${id}): expected active=${active}, SCIM says ${got.status} ${JSON.stringify(got.body).slice(0, 300)}`,
+        );
       }
     }
     for (const [id, g] of groups) {
@@ -313,7 +324,9 @@ it(`SIGKILL during concurrent SCIM writes, ${ROUNDS} rounds: nothing acknowledge
       const have = ((got.body.members ?? []) as { value: string }[]).map((m) => m.value).sort();
       if (got.status !== 200 || got.body.displayName !== g.name || JSON.stringify(have) !== JSON.stringify(want)) {
         lost += 1;
-        problems.push(`group ${g.name} (${id}): expected members ${JSON.stringify(want)}, SCIM says ${got.status} ${JSON.stringify(got.body).slice(0, 300)}`);
+        problems.push(
+          `group ${g.name} (${id}): expected members ${JSON.stringify(want)}, SCIM says ${got.status} ${JSON.stringify(got.body).slice(0, 300)}`,
+        );
       }
     }
 
@@ -339,15 +352,20 @@ it(`SIGKILL during concurrent SCIM writes, ${ROUNDS} rounds: nothing acknowledge
       )
       .all() as any[];
     for (const r of userRows) {
-      if (!r.member_id || !r.member_row) problems.push(`scim user ${r.user_name} (${r.id}) has no identity or member: ${JSON.stringify(r)}`);
-      else if (r.identity_active !== r.active || r.email !== r.user_name) problems.push(`scim user ${r.user_name} and its member disagree: ${JSON.stringify(r)}`);
+      if (!r.member_id || !r.member_row)
+        problems.push(`scim user ${r.user_name} (${r.id}) has no identity or member: ${JSON.stringify(r)}`);
+      else if (r.identity_active !== r.active || r.email !== r.user_name)
+        problems.push(`scim user ${r.user_name} and its member disagree: ${JSON.stringify(r)}`);
     }
     const identities = db.prepare(`SELECT COUNT(*) AS n FROM member_identities`).get() as { n: number };
     if (identities.n !== userRows.length) problems.push(`${identities.n} identities for ${userRows.length} SCIM users`);
     const memberCount = (db.prepare(`SELECT COUNT(*) AS n FROM org_members`).get() as { n: number }).n;
-    if (memberCount !== userRows.length) problems.push(`${memberCount} org members for ${userRows.length} SCIM users (one distinct email each)`);
+    if (memberCount !== userRows.length)
+      problems.push(`${memberCount} org members for ${userRows.length} SCIM users (one distinct email each)`);
 
-    const groupRows = db.prepare(`SELECT g.seq, g.id, g.display_name, o.id AS org_id, o.name FROM scim_groups g LEFT JOIN org_groups o ON o.id = g.id`).all() as any[];
+    const groupRows = db
+      .prepare(`SELECT g.seq, g.id, g.display_name, o.id AS org_id, o.name FROM scim_groups g LEFT JOIN org_groups o ON o.id = g.id`)
+      .all() as any[];
     const orgGroupCount = (db.prepare(`SELECT COUNT(*) AS n FROM org_groups`).get() as { n: number }).n;
     if (orgGroupCount !== groupRows.length) problems.push(`${orgGroupCount} org groups for ${groupRows.length} SCIM groups`);
     const scimMembers = db.prepare(
@@ -364,14 +382,17 @@ it(`SIGKILL during concurrent SCIM writes, ${ROUNDS} rounds: nothing acknowledge
       const inModel = (orgMembers.all(g.id) as { member_id: string }[]).map((r) => r.member_id);
       const n = (scimMemberCount.get(g.seq) as { n: number }).n;
       if (n !== viaScim.length || JSON.stringify(viaScim) !== JSON.stringify(inModel)) {
-        problems.push(`group ${g.display_name}: SCIM members ${JSON.stringify(viaScim)} (${n} rows), access model ${JSON.stringify(inModel)}`);
+        problems.push(
+          `group ${g.display_name}: SCIM members ${JSON.stringify(viaScim)} (${n} rows), access model ${JSON.stringify(inModel)}`,
+        );
       }
     }
 
     // Every resource has the create that made it in the sync log.
     const creates = db.prepare(`SELECT COUNT(*) AS n FROM sync_log WHERE resource_id = ? AND action = 'create' AND status < 300`);
     for (const r of [...userRows, ...groupRows]) {
-      if ((creates.get(r.id) as { n: number }).n !== 1) problems.push(`${r.id} (${r.user_name ?? r.display_name}) has no single create entry in the sync log`);
+      if ((creates.get(r.id) as { n: number }).n !== 1)
+        problems.push(`${r.id} (${r.user_name ?? r.display_name}) has no single create entry in the sync log`);
     }
 
     const marks = db.prepare(`SELECT entity_type, entity_id, state, last_error FROM sync_marks`).all();
@@ -387,7 +408,10 @@ it(`SIGKILL during concurrent SCIM writes, ${ROUNDS} rounds: nothing acknowledge
     const emailOf = new Map(userRows.map((r) => [r.id as string, r.user_name as string]));
     const groupMembersSql = db.prepare(`SELECT member_id FROM scim_group_members WHERE group_seq = ?`);
     const wantGroups = groupRows
-      .map((g) => ({ name: g.display_name as string, members: (groupMembersSql.all(g.seq) as { member_id: string }[]).map((m) => emailOf.get(m.member_id)).sort() }))
+      .map((g) => ({
+        name: g.display_name as string,
+        members: (groupMembersSql.all(g.seq) as { member_id: string }[]).map((m) => emailOf.get(m.member_id)).sort(),
+      }))
       .sort((x, y) => x.name.localeCompare(y.name));
     const haveGroups = (appState.groups as { name: string; members: { email: string }[] }[])
       .map((g) => ({ name: g.name, members: g.members.map((m) => m.email).sort() }))

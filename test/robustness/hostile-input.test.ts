@@ -39,7 +39,11 @@ const figures = { inputs: 0, refused: 0, accepted: 0, serverErrors: 0 };
 function fingerprint(): string {
   const hash = createHash('sha256');
   for (const table of FINGERPRINT_TABLES) {
-    const rows = h.db.prepare(`SELECT * FROM ${table}`).all().map((r) => JSON.stringify(r)).sort();
+    const rows = h.db
+      .prepare(`SELECT * FROM ${table}`)
+      .all()
+      .map((r) => JSON.stringify(r))
+      .sort();
     hash.update(`${table}:${rows.length}\n`);
     for (const row of rows) hash.update(row + '\n');
   }
@@ -87,7 +91,28 @@ function encodeQueryValue(s: string): string {
 // ---------------------------------------------------------------------------------------------
 // Arbitraries
 
-const weirdChar = fc.constantFrom('\u0000', '\u0001', '\u001f', '\u007f', '\ud800', '\udfff', '\ud83d', '\ufeff', '\u202e', '\u0085', '\u2028', '💥', 'İ', 'ß', '\\', '"', "'", '%', '\t', '\n');
+const weirdChar = fc.constantFrom(
+  '\u0000',
+  '\u0001',
+  '\u001f',
+  '\u007f',
+  '\ud800',
+  '\udfff',
+  '\ud83d',
+  '\ufeff',
+  '\u202e',
+  '\u0085',
+  '\u2028',
+  '💥',
+  'İ',
+  'ß',
+  '\\',
+  '"',
+  "'",
+  '%',
+  '\t',
+  '\n',
+);
 const weirdString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.array(weirdChar, { maxLength: 20 }).map((a) => a.join('')),
@@ -96,12 +121,67 @@ const weirdString = fc.oneof(
 const hugeString = fc.integer({ min: 1_000, max: 20_000 }).map((n) => 'x'.repeat(n));
 
 const FILTER_TOKENS = [
-  'userName', 'displayName', 'emails', 'emails.value', 'emails[type eq "work"]', 'name.familyName', 'members', 'members.value',
-  'meta.lastModified', 'active', 'externalId', 'id', ENTERPRISE + ':manager.value', 'urn:foo:bar', 'nosuch',
-  'eq', 'ne', 'co', 'sw', 'ew', 'pr', 'gt', 'ge', 'lt', 'le', 'EQ', 'xx', '==', '!=', 'like',
-  'and', 'or', 'not', 'AND', 'nOt',
-  '(', ')', '[', ']', '.', ',', '"', '""', '"a"', '"\\"', '"\\u0000"', 'true', 'false', 'null', '1', '-1e999', '12.5e3', '0x10',
-  '"2024-01-01T00:00:00Z"', '$', '*', '?', '\\', ';', '--', "' OR 1=1 --",
+  'userName',
+  'displayName',
+  'emails',
+  'emails.value',
+  'emails[type eq "work"]',
+  'name.familyName',
+  'members',
+  'members.value',
+  'meta.lastModified',
+  'active',
+  'externalId',
+  'id',
+  ENTERPRISE + ':manager.value',
+  'urn:foo:bar',
+  'nosuch',
+  'eq',
+  'ne',
+  'co',
+  'sw',
+  'ew',
+  'pr',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+  'EQ',
+  'xx',
+  '==',
+  '!=',
+  'like',
+  'and',
+  'or',
+  'not',
+  'AND',
+  'nOt',
+  '(',
+  ')',
+  '[',
+  ']',
+  '.',
+  ',',
+  '"',
+  '""',
+  '"a"',
+  '"\\"',
+  '"\\u0000"',
+  'true',
+  'false',
+  'null',
+  '1',
+  '-1e999',
+  '12.5e3',
+  '0x10',
+  '"2024-01-01T00:00:00Z"',
+  '$',
+  '*',
+  '?',
+  '\\',
+  ';',
+  '--',
+  "' OR 1=1 --",
 ];
 const filterToken = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...FILTER_TOKENS) },
@@ -109,7 +189,10 @@ const filterToken = fc.oneof(
   { weight: 1, arbitrary: weirdString.map((s) => JSON.stringify(s)) },
 );
 const garbageFilter = fc.oneof(
-  { weight: 6, arbitrary: fc.tuple(fc.array(filterToken, { maxLength: 12 }), fc.constantFrom(' ', '', '  ', '\t')).map(([t, sep]) => t.join(sep)) },
+  {
+    weight: 6,
+    arbitrary: fc.tuple(fc.array(filterToken, { maxLength: 12 }), fc.constantFrom(' ', '', '  ', '\t')).map(([t, sep]) => t.join(sep)),
+  },
   { weight: 2, arbitrary: weirdString },
   { weight: 1, arbitrary: hugeString.map((s) => `userName eq "${s}"`) },
   { weight: 1, arbitrary: fc.integer({ min: 30, max: 3_000 }).map((n) => '('.repeat(n) + 'userName eq "a"' + ')'.repeat(n)) },
@@ -117,10 +200,36 @@ const garbageFilter = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 500 }).map((n) => Array.from({ length: n }, () => 'userName eq "a"').join(' or ')) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 200 }).map((n) => 'emails['.repeat(n) + 'value eq "a"' + ']'.repeat(n)) },
 );
-const garbageParam = fc.oneof(weirdString, fc.constantFrom('-1', '0', '1e309', 'NaN', '99999999999999999999', '1.5', '', ' ', '%', '%FF', '%ED%A0%80'));
+const garbageParam = fc.oneof(
+  weirdString,
+  fc.constantFrom('-1', '0', '1e309', 'NaN', '99999999999999999999', '1.5', '', ' ', '%', '%FF', '%ED%A0%80'),
+);
 
 /** Anything JSON can carry, with the odd keys that break naive object handling. */
-const oddKey = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '', ' ', 'userName', 'USERNAME', 'emails', 'members', 'schemas', 'id', 'meta', 'name', 'value', 'op', 'path', ENTERPRISE, `${ENTERPRISE}:manager`, 'emails[type eq "work"].value');
+const oddKey = fc.constantFrom(
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '',
+  ' ',
+  'userName',
+  'USERNAME',
+  'emails',
+  'members',
+  'schemas',
+  'id',
+  'meta',
+  'name',
+  'value',
+  'op',
+  'path',
+  ENTERPRISE,
+  `${ENTERPRISE}:manager`,
+  'emails[type eq "work"].value',
+);
 const anyJson: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
   v: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -132,16 +241,65 @@ const anyJson: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
   ),
 })).v;
 
-const userAttr = fc.constantFrom('userName', 'displayName', 'name', 'name.givenName', 'emails', 'active', 'externalId', 'title', 'phoneNumbers', 'addresses', 'roles', 'groups', 'id', 'meta', 'schemas', 'password', ENTERPRISE, 'x509Certificates', 'nickName', 'locale', '__proto__');
+const userAttr = fc.constantFrom(
+  'userName',
+  'displayName',
+  'name',
+  'name.givenName',
+  'emails',
+  'active',
+  'externalId',
+  'title',
+  'phoneNumbers',
+  'addresses',
+  'roles',
+  'groups',
+  'id',
+  'meta',
+  'schemas',
+  'password',
+  ENTERPRISE,
+  'x509Certificates',
+  'nickName',
+  'locale',
+  '__proto__',
+);
 const userBody = fc.dictionary(userAttr, anyJson, { maxKeys: 6 }).map((o) => ({ schemas: [USER_SCHEMA], ...o }));
-const groupBody = fc.dictionary(fc.constantFrom('displayName', 'members', 'externalId', 'id', 'schemas', '__proto__', 'meta'), anyJson, { maxKeys: 4 });
+const groupBody = fc.dictionary(fc.constantFrom('displayName', 'members', 'externalId', 'id', 'schemas', '__proto__', 'meta'), anyJson, {
+  maxKeys: 4,
+});
 
 const patchPath = fc.oneof(
   fc.constantFrom(
-    'userName', 'displayName', 'active', 'title', 'name.givenName', 'emails', 'emails[type eq "work"].value', 'emails[type eq "work"]',
-    'emails[value eq "x"].primary', 'members', 'members[value eq "nope"]', `${ENTERPRISE}:manager`, `${ENTERPRISE}:manager.value`,
-    'addresses[type eq "work"].streetAddress', 'groups', 'id', 'meta.version', 'schemas', 'nosuch', 'urn:nosuch:attr', '', '.', '[', 'emails[',
-    'emails[type eq]', 'members[value eq "a"].display', '__proto__', '__proto__.polluted', 'constructor.prototype',
+    'userName',
+    'displayName',
+    'active',
+    'title',
+    'name.givenName',
+    'emails',
+    'emails[type eq "work"].value',
+    'emails[type eq "work"]',
+    'emails[value eq "x"].primary',
+    'members',
+    'members[value eq "nope"]',
+    `${ENTERPRISE}:manager`,
+    `${ENTERPRISE}:manager.value`,
+    'addresses[type eq "work"].streetAddress',
+    'groups',
+    'id',
+    'meta.version',
+    'schemas',
+    'nosuch',
+    'urn:nosuch:attr',
+    '',
+    '.',
+    '[',
+    'emails[',
+    'emails[type eq]',
+    'members[value eq "a"].display',
+    '__proto__',
+    '__proto__.polluted',
+    'constructor.prototype',
   ),
   garbageFilter,
 );
@@ -154,7 +312,16 @@ const patchOp = fc.record(
   { requiredKeys: [] },
 );
 const patchBody = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ schemas: fc.constantFrom([PATCH_SCHEMA], [], ['urn:nope'], 'x' as unknown), Operations: fc.array(patchOp, { minLength: 1, maxLength: 4 }) }, { requiredKeys: ['Operations'] }) },
+  {
+    weight: 6,
+    arbitrary: fc.record(
+      {
+        schemas: fc.constantFrom([PATCH_SCHEMA], [], ['urn:nope'], 'x' as unknown),
+        Operations: fc.array(patchOp, { minLength: 1, maxLength: 4 }),
+      },
+      { requiredKeys: ['Operations'] },
+    ),
+  },
   { weight: 1, arbitrary: fc.record({ schemas: fc.constant([PATCH_SCHEMA]), Operations: anyJson }) },
   { weight: 1, arbitrary: anyJson },
 );
@@ -162,9 +329,41 @@ const patchBody = fc.oneof(
 /** Raw JSON texts: truncated, deeply nested, huge, __proto__ keys. */
 const rawJson = (valid: fc.Arbitrary<unknown>) =>
   fc.oneof(
-    { weight: 3, arbitrary: fc.tuple(valid, fc.nat()).map(([v, cut]) => { const t = JSON.stringify(v); return t.slice(0, cut % Math.max(1, t.length)); }) },
-    { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 100, max: 12_000 }), fc.constantFrom('[', '{"a":', '{"userName":"x","name":')).map(([n, open]) => open.repeat(n) + '1' + (open === '[' ? ']' : '}').repeat(n)) },
-    { weight: 1, arbitrary: fc.constantFrom('{"__proto__":{"userName":"polluted"},"userName":{"__proto__":1}}', '{"constructor":{"prototype":{"admin":true}}}', '[]', '[{}]', '"just a string"', '123', 'null', 'true', '{}', '', ' ', '\ufeff{}', '{"userName":"a",}', "{'userName':'a'}", '{"userName":"\\ud800"}', '{"a":1e999999}', 'NaN') },
+    {
+      weight: 3,
+      arbitrary: fc.tuple(valid, fc.nat()).map(([v, cut]) => {
+        const t = JSON.stringify(v);
+        return t.slice(0, cut % Math.max(1, t.length));
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.integer({ min: 100, max: 12_000 }), fc.constantFrom('[', '{"a":', '{"userName":"x","name":'))
+        .map(([n, open]) => open.repeat(n) + '1' + (open === '[' ? ']' : '}').repeat(n)),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '{"__proto__":{"userName":"polluted"},"userName":{"__proto__":1}}',
+        '{"constructor":{"prototype":{"admin":true}}}',
+        '[]',
+        '[{}]',
+        '"just a string"',
+        '123',
+        'null',
+        'true',
+        '{}',
+        '',
+        ' ',
+        '\ufeff{}',
+        '{"userName":"a",}',
+        "{'userName':'a'}",
+        '{"userName":"\\ud800"}',
+        '{"a":1e999999}',
+        'NaN',
+      ),
+    },
     { weight: 1, arbitrary: weirdString },
   );
 
@@ -201,7 +400,9 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  console.info(`hostile input: ${figures.inputs} requests, ${figures.refused} refused with a 4xx, ${figures.accepted} accepted, ${figures.serverErrors} answered 5xx`);
+  console.info(
+    `hostile input: ${figures.inputs} requests, ${figures.refused} refused with a 4xx, ${figures.accepted} accepted, ${figures.serverErrors} answered 5xx`,
+  );
   h?.close();
 });
 
@@ -210,7 +411,12 @@ const someGroup = fc.nat().map((i) => ids.groups[i % ids.groups.length]!);
 const resourcePath = fc.oneof(
   someUser.map((id) => `/scim/v2/Users/${id}`),
   someGroup.map((id) => `/scim/v2/Groups/${id}`),
-  fc.constantFrom('/scim/v2/Users/00000000-0000-0000-0000-000000000000', '/scim/v2/Groups/nope', '/scim/v2/Users/..%2F..%2Fetc', '/scim/v2/Users/%00'),
+  fc.constantFrom(
+    '/scim/v2/Users/00000000-0000-0000-0000-000000000000',
+    '/scim/v2/Groups/nope',
+    '/scim/v2/Users/..%2F..%2Fetc',
+    '/scim/v2/Users/%00',
+  ),
 );
 
 describe('hostile input gets a 4xx SCIM Error, never a 500, a hang or a changed database', () => {
@@ -219,11 +425,19 @@ describe('hostile input gets a 4xx SCIM Error, never a 500, a hang or a changed 
       fc.asyncProperty(
         garbageFilter,
         fc.constantFrom('/scim/v2/Users', '/scim/v2/Groups'),
-        fc.option(fc.record({ sortBy: garbageParam, sortOrder: garbageParam, count: garbageParam, startIndex: garbageParam, attributes: garbageParam }, { requiredKeys: [] }), { nil: undefined }),
+        fc.option(
+          fc.record(
+            { sortBy: garbageParam, sortOrder: garbageParam, count: garbageParam, startIndex: garbageParam, attributes: garbageParam },
+            { requiredKeys: [] },
+          ),
+          { nil: undefined },
+        ),
         fc.boolean(),
         async (filter, base, extra, viaSearch) => {
           if (viaSearch) {
-            await attempt('POST', `${base}/.search`, { body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter, ...extra } });
+            await attempt('POST', `${base}/.search`, {
+              body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter, ...extra },
+            });
           } else {
             const params = Object.entries({ filter, ...extra }).map(([k, v]) => `${k}=${encodeQueryValue(String(v))}`);
             await attempt('GET', `${base}?${params.join('&')}`);
@@ -250,7 +464,19 @@ describe('hostile input gets a 4xx SCIM Error, never a 500, a hang or a changed 
         failOnErrors: anyJson,
         Operations: fc.oneof(
           anyJson,
-          fc.array(fc.record({ method: fc.oneof(fc.constantFrom('POST', 'PUT', 'PATCH', 'DELETE', 'GET', 'post'), anyJson), path: fc.oneof(fc.constantFrom('/Users', '/Groups', '/Users/bulkId:a', '/Bulk', '/', ''), anyJson), bulkId: anyJson, version: anyJson, data: fc.oneof(userBody, groupBody, anyJson) }, { requiredKeys: [] }), { maxLength: 4 }),
+          fc.array(
+            fc.record(
+              {
+                method: fc.oneof(fc.constantFrom('POST', 'PUT', 'PATCH', 'DELETE', 'GET', 'post'), anyJson),
+                path: fc.oneof(fc.constantFrom('/Users', '/Groups', '/Users/bulkId:a', '/Bulk', '/', ''), anyJson),
+                bulkId: anyJson,
+                version: anyJson,
+                data: fc.oneof(userBody, groupBody, anyJson),
+              },
+              { requiredKeys: [] },
+            ),
+            { maxLength: 4 },
+          ),
         ),
       },
       { requiredKeys: [] },
@@ -277,15 +503,57 @@ describe('hostile input gets a 4xx SCIM Error, never a 500, a hang or a changed 
 
   it('garbage Content-Type, Authorization, If-Match and other headers', async () => {
     const headerCase = fc.oneof(
-      fc.record({ kind: fc.constant('content-type' as const), value: fc.oneof(headerValue, fc.constantFrom('text/html', 'application/xml', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'application/scim+json;;;', ';', 'application/', '*/*')) }),
-      fc.record({ kind: fc.constant('authorization' as const), value: fc.oneof(headerValue, headerValue.map((v) => `Bearer ${v}`), fc.constantFrom(`Bearer ${TEST_TOKENS.okta.toUpperCase()}`, `Bearer ${TEST_TOKENS.okta}x`, `Bearer ${TEST_TOKENS.okta.slice(0, -1)}`, `Basic ${Buffer.from(`x:${TEST_TOKENS.okta}`).toString('base64')}`, 'Bearer', 'Bearer  ', `Token ${TEST_TOKENS.okta}`, `Bearer ${TEST_TOKENS.okta} ${TEST_TOKENS.okta}`)) }),
-      fc.record({ kind: fc.constant('if-match' as const), value: fc.oneof(headerValue, fc.constantFrom('W/"0"', 'W/"999"', '"1"', 'W/', 'W/""', ',', 'W/"1", W/"2"', 'W/"-1"', 'W/"1e9"')) }),
+      fc.record({
+        kind: fc.constant('content-type' as const),
+        value: fc.oneof(
+          headerValue,
+          fc.constantFrom(
+            'text/html',
+            'application/xml',
+            'multipart/form-data; boundary=x',
+            'application/json; charset=utf-16',
+            'application/scim+json;;;',
+            ';',
+            'application/',
+            '*/*',
+          ),
+        ),
+      }),
+      fc.record({
+        kind: fc.constant('authorization' as const),
+        value: fc.oneof(
+          headerValue,
+          headerValue.map((v) => `Bearer ${v}`),
+          fc.constantFrom(
+            `Bearer ${TEST_TOKENS.okta.toUpperCase()}`,
+            `Bearer ${TEST_TOKENS.okta}x`,
+            `Bearer ${TEST_TOKENS.okta.slice(0, -1)}`,
+            `Basic ${Buffer.from(`x:${TEST_TOKENS.okta}`).toString('base64')}`,
+            'Bearer',
+            'Bearer  ',
+            `Token ${TEST_TOKENS.okta}`,
+            `Bearer ${TEST_TOKENS.okta} ${TEST_TOKENS.okta}`,
+          ),
+        ),
+      }),
+      fc.record({
+        kind: fc.constant('if-match' as const),
+        value: fc.oneof(headerValue, fc.constantFrom('W/"0"', 'W/"999"', '"1"', 'W/', 'W/""', ',', 'W/"1", W/"2"', 'W/"-1"', 'W/"1e9"')),
+      }),
       fc.record({ kind: fc.constant('other' as const), value: headerValue }),
     );
     const request = fc.oneof(
-      resourcePath.map((path) => ({ method: 'PATCH', path, body: { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'displayName', value: 'Changed' }] } })),
+      resourcePath.map((path) => ({
+        method: 'PATCH',
+        path,
+        body: { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'displayName', value: 'Changed' }] },
+      })),
       resourcePath.map((path) => ({ method: 'DELETE', path, body: undefined })),
-      someUser.map((id) => ({ method: 'PUT', path: `/scim/v2/Users/${id}`, body: { schemas: [USER_SCHEMA], userName: 'changed@example.com' } })),
+      someUser.map((id) => ({
+        method: 'PUT',
+        path: `/scim/v2/Users/${id}`,
+        body: { schemas: [USER_SCHEMA], userName: 'changed@example.com' },
+      })),
       fc.constant({ method: 'POST', path: '/scim/v2/Users', body: { schemas: [USER_SCHEMA], userName: 'fresh@example.com' } }),
       fc.constant({ method: 'GET', path: '/scim/v2/Users', body: undefined }),
     );
@@ -297,7 +565,8 @@ describe('hostile input gets a 4xx SCIM Error, never a 500, a hang or a changed 
         if (kind === 'content-type') headers['Content-Type'] = value;
         if (kind === 'authorization') headers.Authorization = value;
         if (kind === 'if-match') headers['If-Match'] = value;
-        if (kind === 'other') Object.assign(headers, { Accept: value, 'X-Request-Id': value, 'Accept-Charset': value, 'Content-Encoding': value });
+        if (kind === 'other')
+          Object.assign(headers, { Accept: value, 'X-Request-Id': value, 'Accept-Charset': value, 'Content-Encoding': value });
         if (req.method === 'DELETE' && kind !== 'authorization' && kind !== 'if-match') return;
         const opts: RequestOptions = { headers };
         if (req.body !== undefined) {
@@ -320,11 +589,33 @@ describe('hostile input gets a 4xx SCIM Error, never a 500, a hang or a changed 
     const cases: [string, string, RequestOptions][] = [
       ['POST', '/scim/v2/Users', { rawBody: deep(10_000, '[', ']'), headers: json }],
       ['POST', '/scim/v2/Users', { rawBody: `{"userName":"deep@example.com","name":${deep(10_000, '{"a":', '}')}}`, headers: json }],
-      ['POST', '/scim/v2/Users', { rawBody: `{"userName":"deep2@example.com","emails":${deep(10_000, '[', ']', '{"value":"a@b.c"}')}}`, headers: json }],
+      [
+        'POST',
+        '/scim/v2/Users',
+        { rawBody: `{"userName":"deep2@example.com","emails":${deep(10_000, '[', ']', '{"value":"a@b.c"}')}}`, headers: json },
+      ],
       ['POST', '/scim/v2/Groups', { rawBody: `{"displayName":"deep","members":${deep(10_000, '[', ']')}}`, headers: json }],
-      ['POST', '/scim/v2/Bulk', { rawBody: `{"schemas":["${BULK_SCHEMA}"],"Operations":[{"method":"POST","path":"/Users","bulkId":"a","data":{"userName":"d@example.com","x":${deep(10_000, '[', ']', '"bulkId:a"')}}}]}`, headers: json }],
-      ['PATCH', `/scim/v2/Users/${user}`, { rawBody: `{"schemas":["${PATCH_SCHEMA}"],"Operations":[{"op":"add","value":${deep(10_000, '{"name":', '}')}}]}`, headers: json }],
-      ['PATCH', `/scim/v2/Groups/${group}`, { rawBody: `{"schemas":["${PATCH_SCHEMA}"],"Operations":[{"op":"add","path":"members","value":${deep(10_000, '[', ']')}}]}`, headers: json }],
+      [
+        'POST',
+        '/scim/v2/Bulk',
+        {
+          rawBody: `{"schemas":["${BULK_SCHEMA}"],"Operations":[{"method":"POST","path":"/Users","bulkId":"a","data":{"userName":"d@example.com","x":${deep(10_000, '[', ']', '"bulkId:a"')}}}]}`,
+          headers: json,
+        },
+      ],
+      [
+        'PATCH',
+        `/scim/v2/Users/${user}`,
+        { rawBody: `{"schemas":["${PATCH_SCHEMA}"],"Operations":[{"op":"add","value":${deep(10_000, '{"name":', '}')}}]}`, headers: json },
+      ],
+      [
+        'PATCH',
+        `/scim/v2/Groups/${group}`,
+        {
+          rawBody: `{"schemas":["${PATCH_SCHEMA}"],"Operations":[{"op":"add","path":"members","value":${deep(10_000, '[', ']')}}]}`,
+          headers: json,
+        },
+      ],
       ['PUT', `/scim/v2/Users/${user}`, { rawBody: deep(100_000, '{"a":', '}'), headers: json }],
       ['POST', '/scim/v2/Users', { body: { userName: { value: five } } }],
       ['POST', '/scim/v2/Groups', { body: { displayName: ['x', five] } }],
@@ -334,15 +625,51 @@ describe('hostile input gets a 4xx SCIM Error, never a 500, a hang or a changed 
       ['POST', '/scim/v2/Users', { body: { userName: ['a@example.com'] } }],
       ['POST', '/scim/v2/Users', { body: { userName: 'o@example.com', name: ['not', 'an', 'object'] } }],
       ['POST', '/scim/v2/Users', { body: { userName: 'p@example.com', emails: { value: 'p@example.com' }, phoneNumbers: 'x' } }],
-      ['POST', '/scim/v2/Users', { rawBody: '{"__proto__":{"userName":"proto@example.com"},"constructor":{"prototype":{"x":1}}}', headers: json }],
+      [
+        'POST',
+        '/scim/v2/Users',
+        { rawBody: '{"__proto__":{"userName":"proto@example.com"},"constructor":{"prototype":{"x":1}}}', headers: json },
+      ],
       ['POST', '/scim/v2/Groups', { body: { displayName: 'G', members: 'everyone' } }],
       ['POST', '/scim/v2/Groups', { body: { displayName: 'G', members: [{ value: { $ne: null } }] } }],
       ['POST', '/scim/v2/Bulk', { body: { schemas: [BULK_SCHEMA], Operations: { 0: { method: 'POST' } } } }],
-      ['POST', '/scim/v2/Bulk', { body: { schemas: [BULK_SCHEMA], failOnErrors: '1', Operations: [{ method: 'DELETE', path: '/Users/nope' }] } }],
+      [
+        'POST',
+        '/scim/v2/Bulk',
+        { body: { schemas: [BULK_SCHEMA], failOnErrors: '1', Operations: [{ method: 'DELETE', path: '/Users/nope' }] } },
+      ],
       ['PUT', `/scim/v2/Groups/${group}`, { body: [] }],
-      ['PATCH', `/scim/v2/Users/${user}`, { body: { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', value: { active: 'False', title: 'ok' } }, { op: 'replace', path: 'emails[type eq', value: 'x' }] } }],
-      ['PATCH', `/scim/v2/Users/${user}`, { body: { schemas: [PATCH_SCHEMA], Operations: [{ op: 'add', path: '__proto__', value: { polluted: true } }] } }],
-      ['PATCH', `/scim/v2/Groups/${group}`, { body: { schemas: [PATCH_SCHEMA], Operations: [{ op: 'remove', path: 'members[value eq "a" or value pr]' }, { op: 'add', path: 'nosuch', value: 1 }] } }],
+      [
+        'PATCH',
+        `/scim/v2/Users/${user}`,
+        {
+          body: {
+            schemas: [PATCH_SCHEMA],
+            Operations: [
+              { op: 'replace', value: { active: 'False', title: 'ok' } },
+              { op: 'replace', path: 'emails[type eq', value: 'x' },
+            ],
+          },
+        },
+      ],
+      [
+        'PATCH',
+        `/scim/v2/Users/${user}`,
+        { body: { schemas: [PATCH_SCHEMA], Operations: [{ op: 'add', path: '__proto__', value: { polluted: true } }] } },
+      ],
+      [
+        'PATCH',
+        `/scim/v2/Groups/${group}`,
+        {
+          body: {
+            schemas: [PATCH_SCHEMA],
+            Operations: [
+              { op: 'remove', path: 'members[value eq "a" or value pr]' },
+              { op: 'add', path: 'nosuch', value: 1 },
+            ],
+          },
+        },
+      ],
       // Valid (a 5 MB email is stored): last, so the fingerprints before it stay small.
       ['POST', '/scim/v2/Users', { body: { userName: 'big@example.com', emails: [{ value: five }] } }],
     ];
@@ -369,7 +696,17 @@ describe('hostile input gets a 4xx SCIM Error, never a 500, a hang or a changed 
     }
     // Ordinary nesting (a Bulk operation carrying a user with the enterprise manager) passes.
     const ok = await attempt('POST', '/scim/v2/Bulk', {
-      body: { schemas: [BULK_SCHEMA], Operations: [{ method: 'POST', path: '/Users', bulkId: 'n', data: { userName: 'nested@example.com', [ENTERPRISE]: { manager: { value: 'ext-ana' } } } }] },
+      body: {
+        schemas: [BULK_SCHEMA],
+        Operations: [
+          {
+            method: 'POST',
+            path: '/Users',
+            bulkId: 'n',
+            data: { userName: 'nested@example.com', [ENTERPRISE]: { manager: { value: 'ext-ana' } } },
+          },
+        ],
+      },
     });
     expect(ok.status).toBe(200);
     expect(ok.body.Operations[0].status).toBe('201');

@@ -33,7 +33,11 @@ describe('the existing limits, advertised and enforced', () => {
     h = await createHarness();
     const spc = await h.request('GET', '/scim/v2/ServiceProviderConfig', { token: null });
     expect(spc.body.filter).toEqual({ supported: true, maxResults: MAX_COUNT });
-    expect(spc.body.bulk).toEqual({ supported: true, maxOperations: BULK_LIMITS.maxOperations, maxPayloadSize: BULK_LIMITS.maxPayloadSize });
+    expect(spc.body.bulk).toEqual({
+      supported: true,
+      maxOperations: BULK_LIMITS.maxOperations,
+      maxPayloadSize: BULK_LIMITS.maxPayloadSize,
+    });
 
     // count is capped at maxResults
     const big = await h.request('GET', `/scim/v2/Users?count=${MAX_COUNT * 10}`);
@@ -55,12 +59,18 @@ describe('the existing limits, advertised and enforced', () => {
     // Bulk: operations and payload size
     const ops = Array.from({ length: BULK_LIMITS.maxOperations + 1 }, (_, i) => ({ method: 'DELETE', path: `/Users/${i}` }));
     expectScimError(await h.request('POST', '/scim/v2/Bulk', { body: { schemas: [BULK], Operations: ops } }), 413);
-    const fat = { schemas: [BULK], Operations: [{ method: 'POST', path: '/Users', bulkId: 'a', data: { userName: 'x'.repeat(BULK_LIMITS.maxPayloadSize) } }] };
+    const fat = {
+      schemas: [BULK],
+      Operations: [{ method: 'POST', path: '/Users', bulkId: 'a', data: { userName: 'x'.repeat(BULK_LIMITS.maxPayloadSize) } }],
+    };
     expectScimError(await h.request('POST', '/scim/v2/Bulk', { body: fat }), 413);
 
     // the request body limit of every SCIM endpoint
     const huge = JSON.stringify({ userName: 'y'.repeat(MAX_BODY_BYTES) });
-    expectScimError(await h.request('POST', '/scim/v2/Users', { rawBody: huge, headers: { 'Content-Type': 'application/scim+json' } }), 413);
+    expectScimError(
+      await h.request('POST', '/scim/v2/Users', { rawBody: huge, headers: { 'Content-Type': 'application/scim+json' } }),
+      413,
+    );
     expect((await h.request('GET', '/scim/v2/Users')).body.totalResults).toBe(0);
   });
 });
@@ -70,11 +80,15 @@ describe('the length of one attribute value', () => {
     h = await createHarness();
     const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
     const email = (n: number) => `${'a'.repeat(n - '@example.com'.length)}@example.com`;
-    const longest = await h.request('POST', '/scim/v2/Users', { body: { schemas: [USER], userName: 'longest', emails: [{ value: email(MAX_VALUE_CHARS) }] } });
+    const longest = await h.request('POST', '/scim/v2/Users', {
+      body: { schemas: [USER], userName: 'longest', emails: [{ value: email(MAX_VALUE_CHARS) }] },
+    });
     expect(longest.status).toBe(201);
     expect(longest.body.emails[0].value).toHaveLength(MAX_VALUE_CHARS);
 
-    const tooLong = await h.request('POST', '/scim/v2/Users', { body: { schemas: [USER], userName: 'too-long', emails: [{ value: email(MAX_VALUE_CHARS + 1) }] } });
+    const tooLong = await h.request('POST', '/scim/v2/Users', {
+      body: { schemas: [USER], userName: 'too-long', emails: [{ value: email(MAX_VALUE_CHARS + 1) }] },
+    });
     expectScimError(tooLong, 400);
     expect(tooLong.body.scimType).toBe('invalidValue');
     expect(tooLong.body.detail).toContain(`at most ${MAX_VALUE_CHARS}`);
@@ -82,10 +96,15 @@ describe('the length of one attribute value', () => {
     expectScimError(userName, 400);
 
     const id = longest.body.id as string;
-    const put = await h.request('PUT', `/scim/v2/Users/${id}`, { body: { schemas: [USER], userName: 'longest', title: 't'.repeat(MAX_VALUE_CHARS + 1) } });
+    const put = await h.request('PUT', `/scim/v2/Users/${id}`, {
+      body: { schemas: [USER], userName: 'longest', title: 't'.repeat(MAX_VALUE_CHARS + 1) },
+    });
     expectScimError(put, 400);
     const patch = await h.request('PATCH', `/scim/v2/Users/${id}`, {
-      body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value: 'd'.repeat(MAX_VALUE_CHARS + 1) }] },
+      body: {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'replace', path: 'displayName', value: 'd'.repeat(MAX_VALUE_CHARS + 1) }],
+      },
     });
     expectScimError(patch, 400);
     const after = await h.request('GET', `/scim/v2/Users/${id}`);
@@ -215,13 +234,25 @@ describe('slow clients on the real server', () => {
     expect((await declared.json()).status).toBe('413');
     // A ReadableStream body goes out chunked, with no Content-Length to judge by.
     const chunks = [huge.slice(0, 1 << 20), huge.slice(1 << 20)];
-    const stream = new ReadableStream({ pull: (ctl) => (chunks.length ? ctl.enqueue(new TextEncoder().encode(chunks.shift())) : ctl.close()) });
-    const chunked = await fetch(`${server.baseUrl}/scim/v2/Users`, { method: 'POST', headers, body: stream, duplex: 'half' } as RequestInit);
+    const stream = new ReadableStream({
+      pull: (ctl) => (chunks.length ? ctl.enqueue(new TextEncoder().encode(chunks.shift())) : ctl.close()),
+    });
+    const chunked = await fetch(`${server.baseUrl}/scim/v2/Users`, {
+      method: 'POST',
+      headers,
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
     expect(chunked.status).toBe(413);
     // A chunked body under the limit is read as usual.
     const small = JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'chunked@example.com' });
     const okStream = new ReadableStream({ start: (ctl) => (ctl.enqueue(new TextEncoder().encode(small)), ctl.close()) });
-    const created = await fetch(`${server.baseUrl}/scim/v2/Users`, { method: 'POST', headers, body: okStream, duplex: 'half' } as RequestInit);
+    const created = await fetch(`${server.baseUrl}/scim/v2/Users`, {
+      method: 'POST',
+      headers,
+      body: okStream,
+      duplex: 'half',
+    } as RequestInit);
     expect(created.status).toBe(201);
     expect((await created.json()).userName).toBe('chunked@example.com');
   });

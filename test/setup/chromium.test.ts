@@ -44,6 +44,8 @@ describe('findChromium', () => {
   it('without any, gives the reason naming CHROMIUM_PATH', () => {
     const found = findChromium({ env: { PATH: join(dir, 'empty') }, debian: join(dir, 'absent/chromium') });
     expect(found.path).toBeUndefined();
-    expect(found.reason).toMatch(/^no Chromium found \(.*absent\/chromium, or google-chrome, chromium-browser, chromium on PATH\): .*set CHROMIUM_PATH/);
+    expect(found.reason).toMatch(
+      /^no Chromium found \(.*absent\/chromium, or google-chrome, chromium-browser, chromium on PATH\): .*set CHROMIUM_PATH/,
+    );
   });
 });

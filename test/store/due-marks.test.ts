@@ -9,7 +9,11 @@ afterEach(() => db?.close());
 function fresh(): Db {
   db = openDb(':memory:');
   migrate(db);
-  db.prepare('INSERT OR IGNORE INTO organizations (id, name, created_at) VALUES (?, ?, ?)').run(DEFAULT_ORGANIZATION_ID, 'org', new Date(0).toISOString());
+  db.prepare('INSERT OR IGNORE INTO organizations (id, name, created_at) VALUES (?, ?, ?)').run(
+    DEFAULT_ORGANIZATION_ID,
+    'org',
+    new Date(0).toISOString(),
+  );
   return db;
 }
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();

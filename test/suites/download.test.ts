@@ -42,12 +42,24 @@ async function fakeHost(routes: Map<string, string | Uint8Array>): Promise<{ bas
 const routeOf = (f: SuiteFile) => `/${f.repo}/${f.commit}/${f.path}`;
 
 function suiteFile(file: string, body: string): SuiteFile {
-  return { file, repo: 'vendor/suites', commit: 'c0ffee'.padEnd(40, '0'), path: `tests/@scope/${file}`, licence: 'MIT', sha256: sha256(body) };
+  return {
+    file,
+    repo: 'vendor/suites',
+    commit: 'c0ffee'.padEnd(40, '0'),
+    path: `tests/@scope/${file}`,
+    licence: 'MIT',
+    sha256: sha256(body),
+  };
 }
 
 /** Every file under `dir`, relative, sorted. */
 const listing = (dir: string) =>
-  existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort() : [];
+  existsSync(dir)
+    ? readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+        .sort()
+    : [];
 
 describe('downloadSuites (in process, against a local host)', () => {
   const a = { body: '{"suite":"a"}', file: suiteFile('a.json', '{"suite":"a"}') };
@@ -59,14 +71,21 @@ describe('downloadSuites (in process, against a local host)', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('places each verified file under its manifest path, then keeps it without asking again', async () => {
-    const host = await fakeHost(new Map([[routeOf(a.file), a.body], [routeOf(b.file), b.body]]));
+    const host = await fakeHost(
+      new Map([
+        [routeOf(a.file), a.body],
+        [routeOf(b.file), b.body],
+      ]),
+    );
     try {
       const first = await downloadSuites({ dir, baseUrl: host.base, files: [a.file, b.file] });
       expect(first).toEqual({ placed: ['a.json', 'nested/b.json'], kept: [] });
       expect(readFileSync(join(dir, 'a.json'), 'utf8')).toBe(a.body);
       expect(readFileSync(join(dir, 'nested/b.json'), 'utf8')).toBe(b.body);
       expect(listing(dir)).toEqual(['SOURCES.md', 'a.json', 'nested/b.json']);
-      expect(readFileSync(join(dir, 'SOURCES.md'), 'utf8')).toContain(`https://github.com/vendor/suites/blob/${a.file.commit}/tests/@scope/a.json`);
+      expect(readFileSync(join(dir, 'SOURCES.md'), 'utf8')).toContain(
+        `https://github.com/vendor/suites/blob/${a.file.commit}/tests/@scope/a.json`,
+      );
       expect(host.asked).toEqual([routeOf(a.file), routeOf(b.file)]);
 
       const second = await downloadSuites({ dir, baseUrl: host.base, files: [a.file, b.file] });
@@ -78,7 +97,12 @@ describe('downloadSuites (in process, against a local host)', () => {
   });
 
   it('refuses a checksum mismatch and writes nothing, not even the files that were right', async () => {
-    const host = await fakeHost(new Map([[routeOf(a.file), a.body], [routeOf(b.file), '{"suite":"tampered"}']]));
+    const host = await fakeHost(
+      new Map([
+        [routeOf(a.file), a.body],
+        [routeOf(b.file), '{"suite":"tampered"}'],
+      ]),
+    );
     try {
       const run = downloadSuites({ dir, baseUrl: host.base, files: [a.file, b.file] });
       await expect(run).rejects.toThrow(DownloadError);
@@ -156,7 +180,9 @@ describe('npm run suites:download (the command, against a local host)', () => {
       const { code, stderr, stdout } = await runCommand(['--dir', dir], { SCIM_SUITES_BASE_URL: host.base });
       expect(code).toBe(1);
       expect(stdout).toBe('');
-      expect(stderr).toMatch(/^suites:download: checksum mismatch for azuread-scimreferencecode\/PostmanCollection\.json: SHA-256 [0-9a-f]{64}, expected 36ee6b9f[0-9a-f]{56} \(from http:\/\/127\.0\.0\.1:\d+\/AzureAD\/SCIMReferenceCode\/d445ef901981fef684a220fe8cf6c97b588600fd\/PostmanCollection\.json\); nothing was written\n$/);
+      expect(stderr).toMatch(
+        /^suites:download: checksum mismatch for azuread-scimreferencecode\/PostmanCollection\.json: SHA-256 [0-9a-f]{64}, expected 36ee6b9f[0-9a-f]{56} \(from http:\/\/127\.0\.0\.1:\d+\/AzureAD\/SCIMReferenceCode\/d445ef901981fef684a220fe8cf6c97b588600fd\/PostmanCollection\.json\); nothing was written\n$/,
+      );
       expect(listing(dir)).toEqual([]);
     } finally {
       await host.close();
@@ -175,7 +201,10 @@ describe('npm run suites:download (the command, against a local host)', () => {
 
   it('refuses a base URL that is not http(s), and an unknown option, with exit 2', async () => {
     const bad = await runCommand([], { SCIM_SUITES_BASE_URL: 'ftp://mirror.example' });
-    expect(bad).toMatchObject({ code: 2, stderr: 'suites:download: SCIM_SUITES_BASE_URL must be an http(s) URL: "ftp://mirror.example"\n' });
+    expect(bad).toMatchObject({
+      code: 2,
+      stderr: 'suites:download: SCIM_SUITES_BASE_URL must be an http(s) URL: "ftp://mirror.example"\n',
+    });
     const unknown = await runCommand(['--force'], {});
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^suites:download: Unknown option '--force'[^\n]*\n$/);

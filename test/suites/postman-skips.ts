@@ -214,10 +214,7 @@ function label(r: { folder: string | null; name: string; occurrence: number }, t
 }
 
 /** Deep-copies the collection, gives every request an id, and applies POSTMAN_ADAPTATIONS. */
-export function applyAdaptations(
-  source: unknown,
-  adaptations: readonly PostmanAdaptation[] = POSTMAN_ADAPTATIONS,
-): AppliedAdaptations {
+export function applyAdaptations(source: unknown, adaptations: readonly PostmanAdaptation[] = POSTMAN_ADAPTATIONS): AppliedAdaptations {
   const collection = structuredClone(source) as AppliedAdaptations['collection'];
   const entries: { folder: string | null; item: PostmanItem; parent: PostmanItem[]; occurrence: number }[] = [];
   const seen = new Map<string, number>();
@@ -245,8 +242,7 @@ export function applyAdaptations(
     occurrence: e.occurrence,
     tests: testNames(e.item),
   }));
-  const totalOf = (folder: string | null, name: string) =>
-    entries.filter((e) => e.folder === folder && e.item.name === name).length;
+  const totalOf = (folder: string | null, name: string) => entries.filter((e) => e.folder === folder && e.item.name === name).length;
 
   const skippedAssertions: AppliedAdaptations['skippedAssertions'] = [];
   const log: string[] = [];

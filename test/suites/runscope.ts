@@ -207,8 +207,18 @@ export function readPath(root: unknown, path: string): unknown {
 function asText(value: unknown): string {
   if (value === undefined) return '';
   if (value === null) return 'null';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+    case 'symbol':
+      return value.toString();
+    default:
+      return JSON.stringify(value) ?? '';
+  }
 }
 
 function isEmpty(value: unknown): boolean {
@@ -262,14 +272,8 @@ export function compare(comparison: string, actual: unknown, expected: string | 
         ? null
         : `expected an object with key ${JSON.stringify(exp)}, got ${JSON.stringify(actual)}`;
     case 'has_value': {
-      const values = Array.isArray(actual)
-        ? actual
-        : actual !== null && typeof actual === 'object'
-          ? Object.values(actual)
-          : [];
-      return values.some((v) => asText(v) === exp)
-        ? null
-        : `expected ${JSON.stringify(actual)} to have the value ${JSON.stringify(exp)}`;
+      const values = Array.isArray(actual) ? actual : actual !== null && typeof actual === 'object' ? Object.values(actual) : [];
+      return values.some((v) => asText(v) === exp) ? null : `expected ${JSON.stringify(actual)} to have the value ${JSON.stringify(exp)}`;
     }
     case 'is_a_number':
       // Strict: Okta requires totalResults/startIndex/itemsPerPage as JSON numbers, not strings.
@@ -326,9 +330,8 @@ function makeAssert(rec: Recorder) {
     isOk: (v: unknown, m?: string) => check(Boolean(v), 'assert.isOk', m, `expected ${show(v)} to be truthy`),
     notOk: (v: unknown, m?: string) => check(!v, 'assert.notOk', m, `expected ${show(v)} to be falsy`),
     isNotOk: (v: unknown, m?: string) => check(!v, 'assert.isNotOk', m, `expected ${show(v)} to be falsy`),
-    // eslint-disable-next-line eqeqeq
+    // Chai's assert.equal is loose (==), and the Okta scripts rely on it.
     equal: (a: unknown, b: unknown, m?: string) => check(a == b, 'assert.equal', m, `expected ${show(a)} == ${show(b)}`),
-    // eslint-disable-next-line eqeqeq
     notEqual: (a: unknown, b: unknown, m?: string) => check(a != b, 'assert.notEqual', m, `expected ${show(a)} != ${show(b)}`),
     strictEqual: (a: unknown, b: unknown, m?: string) => check(a === b, 'assert.strictEqual', m, `expected ${show(a)} === ${show(b)}`),
     notStrictEqual: (a: unknown, b: unknown, m?: string) =>
@@ -371,12 +374,7 @@ function makeAssert(rec: Recorder) {
         `expected ${show(hay)} not to include ${show(needle)}`,
       ),
     lengthOf: (v: unknown, n: number, m?: string) =>
-      check(
-        (typeof v === 'string' || Array.isArray(v)) && v.length === n,
-        'assert.lengthOf',
-        m,
-        `expected ${show(v)} to have length ${n}`,
-      ),
+      check((typeof v === 'string' || Array.isArray(v)) && v.length === n, 'assert.lengthOf', m, `expected ${show(v)} to have length ${n}`),
     match: (v: unknown, re: RegExp, m?: string) =>
       check(typeof v === 'string' && re.test(v), 'assert.match', m, `expected ${show(v)} to match ${String(re)}`),
     property: (obj: unknown, prop: string, m?: string) =>
@@ -445,11 +443,7 @@ function runScript(label: string, source: string, ctx: ScriptContext): ScriptChe
 // ---------------------------------------------------------------------------------------------
 // The runner.
 
-function headerEntries(
-  headers: RunscopeRequestStep['headers'],
-  vars: Record<string, string>,
-  unknown: Set<string>,
-): [string, string][] {
+function headerEntries(headers: RunscopeRequestStep['headers'], vars: Record<string, string>, unknown: Set<string>): [string, string][] {
   const out: [string, string][] = [];
   for (const [name, value] of Object.entries(headers ?? {})) {
     for (const v of Array.isArray(value) ? value : [value]) out.push([name, substitute(v, vars, unknown)]);
@@ -610,7 +604,7 @@ export async function runRunscopeTest(test: RunscopeTest, opts: RunOptions): Pro
         errors.push(`variable ${v.name}: nothing at ${v.source} ${v.property ?? ''}`.trim());
         continue;
       }
-      vars[v.name] = typeof value === 'object' ? JSON.stringify(value) : String(value);
+      vars[v.name] = asText(value);
     }
 
     if (unknown.size > 0) errors.push(`unknown variables: ${[...unknown].map((n) => `{{${n}}}`).join(', ')}`);
@@ -631,7 +625,12 @@ export async function runRunscopeTest(test: RunscopeTest, opts: RunOptions): Pro
         result.scriptChecks.push(...runScript(`scripts[${i}]`, script, { request: requestCtx, response: responseCtx, vars, logs }));
       }
     } else if ((step.scripts ?? []).some((s) => s.trim() !== '')) {
-      result.scriptChecks.push({ script: 'scripts', description: 'script ran', passed: false, message: 'no response to run the script on' });
+      result.scriptChecks.push({
+        script: 'scripts',
+        description: 'script ran',
+        passed: false,
+        message: 'no response to run the script on',
+      });
     }
   }
 

@@ -46,7 +46,8 @@ async function effectiveAccess(kind: Kind, s: SyncHarness, scopes: Scopes): Prom
     const api = (path: string) => s.h.request('GET', path, { token: TEST_ADMIN_KEY });
     for (const m of (await api('/api/organization/members')).body.data) {
       out[m.email] = {};
-      for (const e of (await api(`/api/organization/members/${m.userId}/access`)).body.effective) if (e.role) grant(m.email, e.scopeId, e.role);
+      for (const e of (await api(`/api/organization/members/${m.userId}/access`)).body.effective)
+        if (e.role) grant(m.email, e.scopeId, e.role);
     }
     return out;
   }
@@ -93,9 +94,19 @@ describe.each(['embedded', 'langwatch', 'langwatch-invite', 'langsmith'] as cons
   const scim = (token: 'okta' | 'azure', method: string, path: string, body?: unknown) =>
     s.h.request(method, `/scim/v2${path}`, { token: s.h.tokens[token], ...(body !== undefined ? { body } : {}) });
   const bind = (group: string, role: string, scope: 'A' | 'B') =>
-    s.h.request('POST', `/api/groups/${group}/bindings`, { token: TEST_ADMIN_KEY, body: { role, ...scopes[scope] }, headers: { 'Content-Type': 'application/json' } });
+    s.h.request('POST', `/api/groups/${group}/bindings`, {
+      token: TEST_ADMIN_KEY,
+      body: { role, ...scopes[scope] },
+      headers: { 'Content-Type': 'application/json' },
+    });
   const person = async (token: 'okta' | 'azure', email: string, extra: Record<string, unknown> = {}) => {
-    const res = await scim(token, 'POST', '/Users', { userName: email, name: { givenName: 'A', familyName: 'B' }, emails: [{ primary: true, type: 'work', value: email }], active: true, ...extra });
+    const res = await scim(token, 'POST', '/Users', {
+      userName: email,
+      name: { givenName: 'A', familyName: 'B' },
+      emails: [{ primary: true, type: 'work', value: email }],
+      active: true,
+      ...extra,
+    });
     expect(res.status, res.text).toBe(201);
     return res.body.id as string;
   };
@@ -112,8 +123,14 @@ describe.each(['embedded', 'langwatch', 'langwatch-invite', 'langsmith'] as cons
     const cara = await person('azure', 'cara@contoso.com');
     const eng = (await scim('azure', 'POST', '/Groups', { displayName: 'Eng', externalId: 'e1' })).body.id;
     const ops = (await scim('azure', 'POST', '/Groups', { displayName: 'Ops' })).body.id;
-    await scim('azure', 'PATCH', `/Groups/${eng}`, { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'members', value: [{ value: ana }, { value: bob }] }] });
-    await scim('azure', 'PATCH', `/Groups/${ops}`, { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'members', value: [{ value: cara }] }] });
+    await scim('azure', 'PATCH', `/Groups/${eng}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'Add', path: 'members', value: [{ value: ana }, { value: bob }] }],
+    });
+    await scim('azure', 'PATCH', `/Groups/${ops}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'Add', path: 'members', value: [{ value: cara }] }],
+    });
     expect((await bind(eng, 'MEMBER', 'A')).status).toBe(201);
     expect((await bind(eng, 'ADMIN', 'B')).status).toBe(201);
     expect((await bind(ops, 'VIEWER', 'A')).status).toBe(201);
@@ -123,8 +140,14 @@ describe.each(['embedded', 'langwatch', 'langwatch-invite', 'langsmith'] as cons
       'cara@contoso.com': { A: 'VIEWER' },
     });
 
-    await scim('azure', 'PATCH', `/Groups/${eng}`, { schemas: [PATCH_OP], Operations: [{ op: 'remove', path: `members[value eq "${bob}"]` }] });
-    await scim('azure', 'PATCH', `/Users/${cara}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] });
+    await scim('azure', 'PATCH', `/Groups/${eng}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'remove', path: `members[value eq "${bob}"]` }],
+    });
+    await scim('azure', 'PATCH', `/Users/${cara}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
+    });
     expect(await settleAndRead()).toEqual({ 'ana@contoso.com': { A: 'MEMBER', B: 'ADMIN' }, 'bob@contoso.com': {} });
 
     expect((await scim('azure', 'DELETE', `/Users/${bob}`)).status).toBe(204);
@@ -139,12 +162,24 @@ describe.each(['embedded', 'langwatch', 'langwatch-invite', 'langsmith'] as cons
     expect((await bind(sales, 'VIEWER', 'A')).status).toBe(201);
     expect(await settleAndRead()).toEqual({ 'dan@okta.local': { A: 'VIEWER' }, 'eve@okta.local': {} });
 
-    await scim('okta', 'PATCH', `/Groups/${sales}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { id: sales, displayName: 'Sales' } }] });
     await scim('okta', 'PATCH', `/Groups/${sales}`, {
       schemas: [PATCH_OP],
-      Operations: [{ op: 'remove', path: `members[value eq "${dan}"]` }, { op: 'add', path: 'members', value: [{ value: eve, display: 'eve@okta.local' }] }],
+      Operations: [{ op: 'replace', value: { id: sales, displayName: 'Sales' } }],
     });
-    await scim('okta', 'PUT', `/Users/${dan}`, { userName: 'dan@okta.local', name: { givenName: 'Daniel', familyName: 'B' }, emails: [{ primary: true, value: 'dan@okta.local', type: 'work' }], active: true, groups: [] });
+    await scim('okta', 'PATCH', `/Groups/${sales}`, {
+      schemas: [PATCH_OP],
+      Operations: [
+        { op: 'remove', path: `members[value eq "${dan}"]` },
+        { op: 'add', path: 'members', value: [{ value: eve, display: 'eve@okta.local' }] },
+      ],
+    });
+    await scim('okta', 'PUT', `/Users/${dan}`, {
+      userName: 'dan@okta.local',
+      name: { givenName: 'Daniel', familyName: 'B' },
+      emails: [{ primary: true, value: 'dan@okta.local', type: 'work' }],
+      active: true,
+      groups: [],
+    });
     expect(await settleAndRead()).toEqual({ 'dan@okta.local': {}, 'eve@okta.local': { A: 'VIEWER' } });
 
     await scim('okta', 'PATCH', `/Users/${eve}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active: false } }] });

@@ -10,7 +10,12 @@ import { createSyncHarness, type HarnessEnv, type SyncHarness } from '../helpers
 
 const variants: { name: string; kind: 'langwatch' | 'langsmith'; env: HarnessEnv; accept: boolean }[] = [
   { name: 'LangWatch over SCIM', kind: 'langwatch', env: {}, accept: false },
-  { name: 'LangWatch over invites', kind: 'langwatch', env: (org) => ({ TARGET_LANGWATCH_MODE: 'invite', TARGET_INVITE_TEAM_ID: org.teams[0].id }), accept: true },
+  {
+    name: 'LangWatch over invites',
+    kind: 'langwatch',
+    env: (org) => ({ TARGET_LANGWATCH_MODE: 'invite', TARGET_INVITE_TEAM_ID: org.teams[0].id }),
+    accept: true,
+  },
   { name: 'LangSmith', kind: 'langsmith', env: { TARGET_GROUP_MAPPING: 'bindings', TARGET_CREATE_WORKSPACES: 'true' }, accept: true },
 ];
 
@@ -21,16 +26,25 @@ describe.each(variants)('faults: $name', ({ kind, env, accept }) => {
   it('5xx, 429 with Retry-After and resets end in exactly the desired state', async () => {
     s = await createSyncHarness(kind, env);
     if (accept) await s.control('PATCH', '/_fake/settings', { autoAcceptInvites: true });
-    await s.control('PUT', '/_fake/faults', { errors: { next: 3, status: 503 }, rateLimit: { next: 2, retryAfterSeconds: 1 }, resets: { next: 2 } });
+    await s.control('PUT', '/_fake/faults', {
+      errors: { next: 3, status: 503 },
+      rateLimit: { next: 2, retryAfterSeconds: 1 },
+      resets: { next: 2 },
+    });
     const ids: string[] = [];
     for (const email of ['ana@contoso.com', 'bob@contoso.com']) {
-      const res = await s.h.request('POST', '/scim/v2/Users', { body: { userName: email, emails: [{ value: email, primary: true }], active: true } });
+      const res = await s.h.request('POST', '/scim/v2/Users', {
+        body: { userName: email, emails: [{ value: email, primary: true }], active: true },
+      });
       expect(res.status).toBe(201);
       ids.push(res.body.id);
     }
-    const group = await s.h.request('POST', '/scim/v2/Groups', { body: { displayName: 'Engineering', members: ids.map((value) => ({ value })) } });
+    const group = await s.h.request('POST', '/scim/v2/Groups', {
+      body: { displayName: 'Engineering', members: ids.map((value) => ({ value })) },
+    });
     expect(group.status).toBe(201);
-    const scope = kind === 'langwatch' ? { scopeType: 'TEAM', scopeId: s.organization.teams[0].id } : { scopeType: 'TEAM', scopeId: 'Default' };
+    const scope =
+      kind === 'langwatch' ? { scopeType: 'TEAM', scopeId: s.organization.teams[0].id } : { scopeType: 'TEAM', scopeId: 'Default' };
     const bound = await s.h.request('POST', `/api/groups/${group.body.id}/bindings`, {
       token: TEST_ADMIN_KEY,
       body: { role: 'VIEWER', ...scope },
@@ -47,10 +61,15 @@ describe.each(variants)('faults: $name', ({ kind, env, accept }) => {
     expect((await s.control('GET', '/_fake/requests?log=false')).total).toBeLessThan(80);
 
     const org = (await s.state()).organizations[0];
-    const people = (org.members as { email: string }[]).map((m) => m.email).filter((e) => e !== s.organization.admin.email).sort();
+    const people = (org.members as { email: string }[])
+      .map((m) => m.email)
+      .filter((e) => e !== s.organization.admin.email)
+      .sort();
     expect(people).toEqual(['ana@contoso.com', 'bob@contoso.com']);
     if (kind === 'langwatch') {
-      const g = (org.groups as { name: string; members: { email: string }[]; bindings: { role: string; scopeId: string }[] }[]).find((x) => x.name === 'Engineering')!;
+      const g = (org.groups as { name: string; members: { email: string }[]; bindings: { role: string; scopeId: string }[] }[]).find(
+        (x) => x.name === 'Engineering',
+      )!;
       expect(g.members.map((m) => m.email).sort()).toEqual(['ana@contoso.com', 'bob@contoso.com']);
       expect(g.bindings.map((b) => [b.role, b.scopeId])).toEqual([['VIEWER', scope.scopeId]]);
     } else {

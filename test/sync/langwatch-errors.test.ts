@@ -8,12 +8,17 @@ import { fitGroupName, langWatchErrorReason } from '../../src/targets/langwatch/
 
 describe('langWatchErrorReason', () => {
   it('reads the Groups family from `error` (and the sentence from `message`)', () => {
-    expect(langWatchErrorReason('/api/groups/g1/members', { error: 'group_member_already_added', message: 'The user is already in this group' })).toEqual({
+    expect(
+      langWatchErrorReason('/api/groups/g1/members', { error: 'group_member_already_added', message: 'The user is already in this group' }),
+    ).toEqual({
       code: 'group_member_already_added',
       message: 'The user is already in this group',
     });
     // An error the family does not map: status text, no code.
-    expect(langWatchErrorReason('/api/groups/g1/members/u1', { error: 'Internal server error' })).toEqual({ code: null, message: 'Internal server error' });
+    expect(langWatchErrorReason('/api/groups/g1/members/u1', { error: 'Internal server error' })).toEqual({
+      code: null,
+      message: 'Internal server error',
+    });
   });
 
   it('reads the organization family from `code`, with meta and validation reasons as the message', () => {
@@ -31,7 +36,12 @@ describe('langWatchErrorReason', () => {
       langWatchErrorReason('/api/organization/2026-08-07/invites', {
         code: 'validation_error',
         message: 'validation_error',
-        reasons: [{ code: 'schema_failure', meta: { field: 'invites.0.teams', type: 'too_small', message: 'Array must contain at least 1 element(s)' } }],
+        reasons: [
+          {
+            code: 'schema_failure',
+            meta: { field: 'invites.0.teams', type: 'too_small', message: 'Array must contain at least 1 element(s)' },
+          },
+        ],
       }),
     ).toEqual({ code: 'validation_error', message: 'invites.0.teams: Array must contain at least 1 element(s)' });
     expect(langWatchErrorReason('/api/scim-tokens', { code: 'enterprise_plan_required', message: 'enterprise_plan_required' })).toEqual({
@@ -55,7 +65,10 @@ describe('langWatchErrorReason', () => {
   });
 
   it('falls back to a readable reason for bodies of no family (a proxy page)', () => {
-    expect(langWatchErrorReason('/api/groups', '<html>502 Bad Gateway</html>')).toEqual({ code: null, message: '<html>502 Bad Gateway</html>' });
+    expect(langWatchErrorReason('/api/groups', '<html>502 Bad Gateway</html>')).toEqual({
+      code: null,
+      message: '<html>502 Bad Gateway</html>',
+    });
     expect(langWatchErrorReason('/api/organization/members', null)).toEqual({ code: null, message: null });
   });
 });

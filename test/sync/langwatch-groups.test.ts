@@ -38,7 +38,12 @@ describe('LangWatch scim mode: groups', () => {
     expect(emails(g)).toEqual(['ana@acme.com', 'bob@acme.com']);
     expect(g.bindings).toEqual([expect.objectContaining({ role: 'MEMBER', scopeType: 'TEAM', scopeId: team() })]);
 
-    const renamed = { ...eng, name: 'Platform', memberIds: [ana.memberId, cy.memberId], members: [ana, cy].map((p) => ({ memberId: p.memberId, email: p.email })) };
+    const renamed = {
+      ...eng,
+      name: 'Platform',
+      memberIds: [ana.memberId, cy.memberId],
+      members: [ana, cy].map((p) => ({ memberId: p.memberId, email: p.email })),
+    };
     await b.group(renamed);
     g = await remoteGroup('Platform');
     expect(emails(g)).toEqual(['ana@acme.com', 'cy@acme.com']);
@@ -107,7 +112,9 @@ describe('LangWatch scim mode: groups', () => {
     });
     const err = await refusal(b.group(group('Engineering', [ana, bob])));
     expect(err).toBeInstanceOf(NotYet);
-    expect(err.message).toBe('Group "Engineering": LangWatch did not take bob@acme.com into the group (not members of its organization yet).');
+    expect(err.message).toBe(
+      'Group "Engineering": LangWatch did not take bob@acme.com into the group (not members of its organization yet).',
+    );
     expect(emails(await remoteGroup('Engineering'))).toEqual(['ana@acme.com']);
   });
 
@@ -124,7 +131,7 @@ describe('LangWatch scim mode: groups', () => {
     expect(emails(await remoteGroup('Engineering'))).toEqual(['ana@acme.com', 'bob@acme.com', 'cy@acme.com']);
   });
 
-  it('an ORGANIZATION-scoped binding takes LangWatch\'s organization id, learned from GET /api/organization', async () => {
+  it("an ORGANIZATION-scoped binding takes LangWatch's organization id, learned from GET /api/organization", async () => {
     const eng = group('Admins', [], [{ role: 'ADMIN', customRoleId: null, scopeType: 'ORGANIZATION', scopeId: 'default' }]);
     await b.group(eng);
     expect((await remoteGroup('Admins')).bindings).toEqual([
@@ -146,7 +153,7 @@ describe('LangWatch scim mode: groups', () => {
     }
   });
 
-  it('repairs a group changed behind the bridge\'s back over SCIM, and logs what changed as drift', async () => {
+  it("repairs a group changed behind the bridge's back over SCIM, and logs what changed as drift", async () => {
     const [ana, stray] = [person('ana@acme.com'), person('stray@acme.com')];
     await b.member(ana);
     await b.member(stray);

@@ -8,7 +8,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotYet } from '../../src/targets/errors.js';
 import { LangWatchTarget } from '../../src/targets/langwatch/index.js';
-import { group, MemoryBridge, person, refusal, seedMembers, settings, startLw, startProxy, type Lw, type Proxy } from './langwatch.fixture.js';
+import {
+  group,
+  MemoryBridge,
+  person,
+  refusal,
+  seedMembers,
+  settings,
+  startLw,
+  startProxy,
+  type Lw,
+  type Proxy,
+} from './langwatch.fixture.js';
 
 let lw: Lw;
 const proxies: Proxy[] = [];
@@ -148,7 +159,9 @@ describe('LangWatch invite mode: REST groups', () => {
     const g = (await lw.state()).groups[0];
     expect(g.name).toBe('Engineering');
     expect(g.members.map((m: { userId: string }) => m.userId)).toEqual([anaId]);
-    expect(b.drifts).toEqual([`Group "Engineering" was changed in LangWatch (renamed to "Hijacked" (was "Engineering"); member ${strayId} added); repaired.`]);
+    expect(b.drifts).toEqual([
+      `Group "Engineering" was changed in LangWatch (renamed to "Hijacked" (was "Engineering"); member ${strayId} added); repaired.`,
+    ]);
   });
 
   it('a group waiting for people names them, and says "invited" only of those really invited', async () => {

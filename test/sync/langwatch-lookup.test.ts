@@ -39,7 +39,9 @@ describe('LangWatch people: lookups in scim mode', () => {
     expect(b.remote('member', ana.memberId)).toBe(members['ana@acme.com']!.userId);
     // Bob was created, not matched to the stranger at Resources[0].
     expect(b.remote('member', bob.memberId)).toBe(members['bob@acme.com']!.userId);
-    expect(Object.keys(members).sort()).toEqual([lw.org.admin.email, 'ana@acme.com', 'bob@acme.com', 'stranger1@acme.com', 'stranger2@acme.com'].sort());
+    expect(Object.keys(members).sort()).toEqual(
+      [lw.org.admin.email, 'ana@acme.com', 'bob@acme.com', 'stranger1@acme.com', 'stranger2@acme.com'].sort(),
+    );
     // The untrusted page sent both lookups to the REST member list.
     expect(b.routes().filter((r) => r === 'GET /api/organization/members')).toHaveLength(2);
   });

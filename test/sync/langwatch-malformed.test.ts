@@ -53,9 +53,30 @@ const known = async (b: MemoryBridge) => {
 const ID = '[^/]+';
 
 const cases: Case[] = [
-  { name: 'mint a SCIM token', method: 'POST', path: /^\/api\/scim-tokens$/, field: 'token', spoil: (b) => ({ ...b, token: 42 }), act: (b) => b.member(ana()) },
-  { name: 'SCIM user lookup', method: 'GET', path: /^\/api\/scim\/v2\/Users$/, field: 'Resources', spoil: (b) => ({ ...b, Resources: 'none' }), act: (b) => b.member(ana()) },
-  { name: 'SCIM user create', method: 'POST', path: /^\/api\/scim\/v2\/Users$/, field: 'id', spoil: (b) => ({ ...b, id: null }), act: (b) => b.member(ana()) },
+  {
+    name: 'mint a SCIM token',
+    method: 'POST',
+    path: /^\/api\/scim-tokens$/,
+    field: 'token',
+    spoil: (b) => ({ ...b, token: 42 }),
+    act: (b) => b.member(ana()),
+  },
+  {
+    name: 'SCIM user lookup',
+    method: 'GET',
+    path: /^\/api\/scim\/v2\/Users$/,
+    field: 'Resources',
+    spoil: (b) => ({ ...b, Resources: 'none' }),
+    act: (b) => b.member(ana()),
+  },
+  {
+    name: 'SCIM user create',
+    method: 'POST',
+    path: /^\/api\/scim\/v2\/Users$/,
+    field: 'id',
+    spoil: (b) => ({ ...b, id: null }),
+    act: (b) => b.member(ana()),
+  },
   {
     name: 'SCIM user read (account suspend)',
     method: 'GET',
@@ -227,7 +248,9 @@ describe('LangWatch: a malformed answer on any endpoint the target reads is park
       expect(te.retryable).toBe(false);
       expect(te.code).toBe('unexpected_answer');
       const call = c.path.source.replace(/^\^|\$$/g, '').replace(/\\\//g, '/');
-      expect(te.message).toMatch(new RegExp(`^LangWatch ${c.method} ${call}: 2\\d\\d: unexpected answer: ${c.field.replace(/[[\].]/g, '\\$&')}: `));
+      expect(te.message).toMatch(
+        new RegExp(`^LangWatch ${c.method} ${call}: 2\\d\\d: unexpected answer: ${c.field.replace(/[[\].]/g, '\\$&')}: `),
+      );
     });
   }
 });

@@ -59,7 +59,9 @@ describe('LangWatch scim mode: a plan without SCIM', () => {
     const b = lw.bridge();
     const err = await refusal(b.member(person('ana@acme.com')));
     expect(err).toMatchObject({ retryable: false, status: 402, code: 'enterprise_plan_required' });
-    expect(err.message).toMatch(/^LangWatch POST \/api\/scim-tokens: 402 enterprise_plan_required: .*Enterprise.*TARGET_LANGWATCH_MODE=invite/);
+    expect(err.message).toMatch(
+      /^LangWatch POST \/api\/scim-tokens: 402 enterprise_plan_required: .*Enterprise.*TARGET_LANGWATCH_MODE=invite/,
+    );
     expect(b.secrets.size).toBe(0);
     expect(b.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['POST /api/scim-tokens']);
   });
@@ -70,7 +72,9 @@ describe('LangWatch scim mode: a plan without SCIM', () => {
     await setPlan(false);
     const err = await refusal(b.member(person('bob@acme.com')));
     expect(err).toMatchObject({ retryable: false, status: 403, code: 'scim_plan_required' });
-    expect(err.message).toMatch(new RegExp(`^LangWatch GET ${SCIM}/Users: 403 scim_plan_required: SCIM provisioning requires an Enterprise plan`));
+    expect(err.message).toMatch(
+      new RegExp(`^LangWatch GET ${SCIM}/Users: 403 scim_plan_required: SCIM provisioning requires an Enterprise plan`),
+    );
     // The token is not thrown away for a plan problem.
     expect(b.secrets.get(SCIM_TOKEN_SECRET)).toBeTruthy();
   });
@@ -96,7 +100,11 @@ describe('LangWatch checkCredentials', () => {
 
   it('a wrong API key is refused', async () => {
     const b = lw.bridge();
-    const bad = new TargetHttp(lw.fake.url, { Authorization: 'Bearer sk-lw-nope_nope' }, { vendor: 'LangWatch', readError: langWatchErrorReason });
+    const bad = new TargetHttp(
+      lw.fake.url,
+      { Authorization: 'Bearer sk-lw-nope_nope' },
+      { vendor: 'LangWatch', readError: langWatchErrorReason },
+    );
     await expect(b.target.checkCredentials(bad, b.io('member', 'x').secrets)).rejects.toMatchObject({ status: 401, retryable: false });
   });
 });

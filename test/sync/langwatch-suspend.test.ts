@@ -6,7 +6,19 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LangWatchTarget } from '../../src/targets/langwatch/index.js';
-import { group, MemoryBridge, person, refusal, SCIM, seedMembers, settings, startLw, startProxy, type Lw, type Proxy } from './langwatch.fixture.js';
+import {
+  group,
+  MemoryBridge,
+  person,
+  refusal,
+  SCIM,
+  seedMembers,
+  settings,
+  startLw,
+  startProxy,
+  type Lw,
+  type Proxy,
+} from './langwatch.fixture.js';
 
 let lw: Lw;
 let proxy: Proxy;
@@ -19,8 +31,10 @@ afterEach(async () => {
   await lw.close();
 });
 
-const bridge = (over: Parameters<typeof settings>[0] = {}) => new MemoryBridge(proxy.url, lw.org.apiKey, new LangWatchTarget(settings(over)));
-const sent = (method: string, pathPrefix: string) => proxy.seen.filter((r) => r.method === method && r.path.startsWith(pathPrefix)).map((r) => r.body);
+const bridge = (over: Parameters<typeof settings>[0] = {}) =>
+  new MemoryBridge(proxy.url, lw.org.apiKey, new LangWatchTarget(settings(over)));
+const sent = (method: string, pathPrefix: string) =>
+  proxy.seen.filter((r) => r.method === method && r.path.startsWith(pathPrefix)).map((r) => r.body);
 
 describe('LangWatch suspension', () => {
   it('organization (default): REST disabled in this organization only, the account left active', async () => {
@@ -87,7 +101,7 @@ describe('LangWatch suspension', () => {
 });
 
 describe('LangWatch removal', () => {
-  it('takes the person out of the bridge\'s groups first, then removes them from the organization only', async () => {
+  it("takes the person out of the bridge's groups first, then removes them from the organization only", async () => {
     const b = bridge();
     const ana = person('ana@acme.com');
     await b.member(ana);
@@ -104,7 +118,9 @@ describe('LangWatch removal', () => {
     expect(s.members.map((m: { email: string }) => m.email)).not.toContain('ana@acme.com');
     expect(s.groups[0].members).toEqual([]);
     // The account itself stays usable in other organizations.
-    expect((await lw.control('GET', '/_fake/state')).users.find((u: { email: string }) => u.email === 'ana@acme.com').deactivated).toBe(false);
+    expect((await lw.control('GET', '/_fake/state')).users.find((u: { email: string }) => u.email === 'ana@acme.com').deactivated).toBe(
+      false,
+    );
     expect(b.remote('member', ana.memberId)).toBeNull();
     // Done is done: nothing is sent for someone the bridge no longer maps.
     const before = proxy.seen.length;
@@ -119,7 +135,9 @@ describe('LangWatch removal', () => {
     const id = b.remote('member', ana.memberId)!;
     await b.member({ ...ana, exists: false });
     expect(proxy.seen.map((r) => `${r.method} ${r.path}`)).toContain(`DELETE ${SCIM}/Users/${id}`);
-    expect((await lw.control('GET', '/_fake/state')).users.find((u: { email: string }) => u.email === 'ana@acme.com').deactivated).toBe(true);
+    expect((await lw.control('GET', '/_fake/state')).users.find((u: { email: string }) => u.email === 'ana@acme.com').deactivated).toBe(
+      true,
+    );
   });
 
   it('TARGET_DELETE_MODE=disable keeps a deleted person, disabled', async () => {

@@ -43,7 +43,8 @@ describe('LangWatch target: the worker around it', () => {
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) ids.push(await user(`p${i}@contoso.com`));
     await s.settle();
-    for (const id of ids.slice(0, 11)) await scim('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] });
+    for (const id of ids.slice(0, 11))
+      await scim('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] });
     await s.settle();
     expect(Object.values(await members()).filter((m) => m.disabled)).toHaveLength(0);
     const held = (await admin('GET', '/api/deliveries')).body.pending;
@@ -52,8 +53,16 @@ describe('LangWatch target: the worker around it', () => {
 
     expect((await admin('POST', '/api/deliveries/approve')).body).toEqual({ approved: 11 });
     await s.settle();
-    const disabled = Object.entries(await members()).filter(([, m]) => m.disabled).map(([e]) => e).sort();
-    expect(disabled).toEqual(ids.slice(0, 11).map((_, i) => `p${i}@contoso.com`).sort());
+    const disabled = Object.entries(await members())
+      .filter(([, m]) => m.disabled)
+      .map(([e]) => e)
+      .sort();
+    expect(disabled).toEqual(
+      ids
+        .slice(0, 11)
+        .map((_, i) => `p${i}@contoso.com`)
+        .sort(),
+    );
   });
 
   it('a target that stops answering (timeouts) is retried until it answers', async () => {

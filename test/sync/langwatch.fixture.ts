@@ -31,10 +31,25 @@ export function settings(over: Partial<LangWatchSettings> = {}): LangWatchSettin
 
 let seq = 0;
 export function person(email: string, over: Partial<DesiredMember> = {}): DesiredMember {
-  return { memberId: `m-${++seq}`, exists: true, email, name: null, role: 'MEMBER', disabled: false, protected: false, groups: [], ...over };
+  return {
+    memberId: `m-${++seq}`,
+    exists: true,
+    email,
+    name: null,
+    role: 'MEMBER',
+    disabled: false,
+    protected: false,
+    groups: [],
+    ...over,
+  };
 }
 
-export function group(name: string, members: DesiredMember[] = [], bindings: DesiredBinding[] = [], over: Partial<DesiredGroup> = {}): DesiredGroup {
+export function group(
+  name: string,
+  members: DesiredMember[] = [],
+  bindings: DesiredBinding[] = [],
+  over: Partial<DesiredGroup> = {},
+): DesiredGroup {
   return {
     groupId: `g-${++seq}`,
     exists: true,
@@ -62,12 +77,16 @@ export class MemoryBridge {
   ) {}
 
   http(): TargetHttp {
-    return new TargetHttp(this.url, { Authorization: `Bearer ${this.apiKey}` }, {
-      vendor: 'LangWatch',
-      readError: langWatchErrorReason,
-      onCall: (c) => this.calls.push(c),
-      timeoutMs: 2_000,
-    });
+    return new TargetHttp(
+      this.url,
+      { Authorization: `Bearer ${this.apiKey}` },
+      {
+        vendor: 'LangWatch',
+        readError: langWatchErrorReason,
+        onCall: (c) => this.calls.push(c),
+        timeoutMs: 2_000,
+      },
+    );
   }
 
   io(type: 'member' | 'group', id: string): SyncIo {
@@ -171,7 +190,8 @@ export async function startLw(opts: Parameters<typeof startLangWatchFake>[0] = {
 /** Seeds `n` members straight into the stand-in (no invite, no SCIM), as people already there. */
 export async function seedMembers(lw: Lw, emails: string[]): Promise<string[]> {
   const ids: string[] = [];
-  for (const email of emails) ids.push((await lw.control('POST', `/_fake/organizations/${lw.org.organizationId}/members`, { email })).userId);
+  for (const email of emails)
+    ids.push((await lw.control('POST', `/_fake/organizations/${lw.org.organizationId}/members`, { email })).userId);
   return ids;
 }
 

@@ -26,10 +26,9 @@ const team = () => s.organization.teams[0].id as string;
 async function app() {
   const org = (await s.state()).organizations[0];
   return {
-    members: Object.fromEntries(org.members.map((m: any) => [m.email, { role: m.role, disabled: m.disabled, deactivated: m.deactivated }])) as Record<
-      string,
-      { role: string; disabled: boolean; deactivated: boolean }
-    >,
+    members: Object.fromEntries(
+      org.members.map((m: any) => [m.email, { role: m.role, disabled: m.disabled, deactivated: m.deactivated }]),
+    ) as Record<string, { role: string; disabled: boolean; deactivated: boolean }>,
     groups: Object.fromEntries(
       org.groups.map((g: any) => [
         g.name,
@@ -47,7 +46,10 @@ async function app() {
 const scim = (method: string, path: string, body?: unknown, token = s.h.tokens.azure) =>
   s.h.request(method, `/scim/v2${path}`, { token, ...(body !== undefined ? { body } : {}) });
 const admin = (method: string, path: string, body?: unknown) =>
-  s.h.request(method, path, { token: TEST_ADMIN_KEY, ...(body !== undefined ? { body, headers: { 'Content-Type': 'application/json' } } : {}) });
+  s.h.request(method, path, {
+    token: TEST_ADMIN_KEY,
+    ...(body !== undefined ? { body, headers: { 'Content-Type': 'application/json' } } : {}),
+  });
 const patch = (path: string, Operations: unknown[]) => scim('PATCH', path, { schemas: [PATCH_OP], Operations });
 
 async function user(userName: string, token?: string): Promise<string> {
@@ -146,7 +148,7 @@ describe('LangWatch target, scim mode (the default)', () => {
     expect(Object.keys((await app()).groups)).toEqual(['Short']);
   });
 
-  it('re-creates a group deleted in LangWatch\'s UI, with its bindings, and logs it as drift', async () => {
+  it("re-creates a group deleted in LangWatch's UI, with its bindings, and logs it as drift", async () => {
     await start();
     const ana = await user('ana@contoso.com');
     const eng = await group('Engineering', [ana]);
@@ -156,7 +158,11 @@ describe('LangWatch target, scim mode (the default)', () => {
     await s.control('DELETE', `/_fake/organizations/${s.organization.organizationId}/groups/${remote.id}`);
     s.worker.scheduleDriftCheck(0);
     await s.settle();
-    expect((await app()).groups.Engineering).toEqual({ scimSource: 'scim', members: ['ana@contoso.com'], bindings: [`VIEWER@TEAM:${team()}`] });
+    expect((await app()).groups.Engineering).toEqual({
+      scimSource: 'scim',
+      members: ['ana@contoso.com'],
+      bindings: [`VIEWER@TEAM:${team()}`],
+    });
     const drift = s.h.db.prepare("SELECT detail FROM deliveries WHERE outcome = 'drift'").pluck().all();
     expect(drift).toEqual(['The group "Engineering" was deleted in LangWatch; created it again with its members and bindings.']);
   });
@@ -187,7 +193,11 @@ describe('LangWatch target, invite mode', () => {
 describe('LangWatch target: failures', () => {
   it('5xx, 429 with Retry-After and resets end in exactly the desired state, at a bounded request rate', async () => {
     await start();
-    await s.control('PUT', '/_fake/faults', { errors: { next: 3, status: 503 }, rateLimit: { next: 2, retryAfterSeconds: 1 }, resets: { next: 2 } });
+    await s.control('PUT', '/_fake/faults', {
+      errors: { next: 3, status: 503 },
+      rateLimit: { next: 2, retryAfterSeconds: 1 },
+      resets: { next: 2 },
+    });
     const ana = await user('ana@contoso.com');
     await group('Engineering', [ana]);
     const started = Date.now();
@@ -208,7 +218,11 @@ describe('LangWatch target: failures', () => {
     await s.settle();
     const deliveries = await admin('GET', '/api/deliveries');
     expect(deliveries.body.pending).toEqual([
-      expect.objectContaining({ entityType: 'member', state: 'parked', lastError: expect.stringMatching(/402 enterprise_plan_required: SCIM provisioning needs/) }),
+      expect.objectContaining({
+        entityType: 'member',
+        state: 'parked',
+        lastError: expect.stringMatching(/402 enterprise_plan_required: SCIM provisioning needs/),
+      }),
     ]);
     await s.control('PATCH', '/_fake/settings', { plan: true });
     const { entityId } = deliveries.body.pending[0];
@@ -226,7 +240,9 @@ describe('LangWatch target: failures', () => {
     s.h.db.prepare('DELETE FROM target_state').run();
     const now = new Date().toISOString();
     s.h.db
-      .prepare("INSERT INTO sync_marks (organization_id, entity_type, entity_id, next_attempt_at, marked_at) VALUES ('default', 'member', ?, ?, ?), ('default', 'group', ?, ?, ?)")
+      .prepare(
+        "INSERT INTO sync_marks (organization_id, entity_type, entity_id, next_attempt_at, marked_at) VALUES ('default', 'member', ?, ?, ?), ('default', 'group', ?, ?, ?)",
+      )
       .run(ana, now, now, g, now, now);
     await s.settle();
     const org = (await s.state()).organizations[0];
@@ -250,7 +266,14 @@ describe('LangWatch target: failures', () => {
     const remote = await s.control('POST', '/_fake/organizations', { name: 'Second' });
     ensureOrganization(s.h.db, 'second', 'Second organization');
     addToken(s.h.db, createConnection(s.h.db, 'second', 'okta').id, 'second-org-okta-token-0123456789', 'cli');
-    setTarget(s.h.db, { organizationId: 'second', kind: 'langwatch', url: s.fakeUrl, apiKeyEnv: 'SECOND_TARGET_KEY', remoteOrgId: null, settings: {} });
+    setTarget(s.h.db, {
+      organizationId: 'second',
+      kind: 'langwatch',
+      url: s.fakeUrl,
+      apiKeyEnv: 'SECOND_TARGET_KEY',
+      remoteOrgId: null,
+      settings: {},
+    });
     const worker = new SyncWorker({
       db: s.h.db,
       logger: pino({ level: 'silent' }),
@@ -265,7 +288,10 @@ describe('LangWatch target: failures', () => {
     await worker.drain();
     const state = await s.state();
     const emailsOf = (orgId: string) =>
-      state.organizations.find((o: any) => o.id === orgId).members.map((m: any) => m.email).filter((e: string) => !e.startsWith('admin'));
+      state.organizations
+        .find((o: any) => o.id === orgId)
+        .members.map((m: any) => m.email)
+        .filter((e: string) => !e.startsWith('admin'));
     expect(emailsOf(s.organization.organizationId)).toEqual(['first@contoso.com']);
     expect(emailsOf(remote.organizationId)).toEqual(['second@acme2.com']);
     expect(state.organizations.find((o: any) => o.id === remote.organizationId).scimTokens).toHaveLength(1);

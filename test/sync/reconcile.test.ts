@@ -17,7 +17,12 @@ async function seed(s: SyncHarness): Promise<void> {
   const ops: unknown[] = [];
   for (let i = 0; i < PEOPLE; i++) {
     const email = `p${String(i).padStart(3, '0')}@contoso.com`;
-    ops.push({ method: 'POST', path: '/Users', bulkId: `u${i}`, data: { userName: email, name: { givenName: 'P', familyName: String(i) }, emails: [{ value: email, primary: true }], active: true } });
+    ops.push({
+      method: 'POST',
+      path: '/Users',
+      bulkId: `u${i}`,
+      data: { userName: email, name: { givenName: 'P', familyName: String(i) }, emails: [{ value: email, primary: true }], active: true },
+    });
   }
   for (let g = 0; g < GROUPS; g++) {
     const members = Array.from({ length: 15 }, (_, k) => ({ value: `bulkId:u${g * 15 + k}` }));
@@ -36,7 +41,10 @@ const deliveries = (s: SyncHarness) => s.h.request('GET', '/api/deliveries', { t
 async function application(s: SyncHarness, kind: 'langwatch' | 'langsmith') {
   const org = (await s.state()).organizations[0];
   const admin = s.organization.admin.email;
-  const people = (org.members as { email: string }[]).map((m) => m.email).filter((e) => e !== admin).sort();
+  const people = (org.members as { email: string }[])
+    .map((m) => m.email)
+    .filter((e) => e !== admin)
+    .sort();
   if (kind === 'langsmith') return { people, groups: null };
   const groups = Object.fromEntries(
     (org.groups as { name: string; members: { email: string }[] }[]).map((g) => [g.name, g.members.map((m) => m.email).sort()]),
@@ -46,7 +54,12 @@ async function application(s: SyncHarness, kind: 'langwatch' | 'langsmith') {
 
 const cases: { name: string; kind: 'langwatch' | 'langsmith'; env: HarnessEnv; accept?: boolean }[] = [
   { name: 'langwatch (SCIM)', kind: 'langwatch', env: {} },
-  { name: 'langwatch (invites)', kind: 'langwatch', env: (org) => ({ TARGET_LANGWATCH_MODE: 'invite', TARGET_INVITE_TEAM_ID: org.teams[0].id }), accept: true },
+  {
+    name: 'langwatch (invites)',
+    kind: 'langwatch',
+    env: (org) => ({ TARGET_LANGWATCH_MODE: 'invite', TARGET_INVITE_TEAM_ID: org.teams[0].id }),
+    accept: true,
+  },
   { name: 'langsmith', kind: 'langsmith', env: { TARGET_GROUP_MAPPING: 'bindings', TARGET_CREATE_WORKSPACES: 'true' }, accept: true },
 ];
 
@@ -93,7 +106,7 @@ describe('reconcile on demand', () => {
   let s: SyncHarness;
   afterEach(() => s.close());
 
-  it('fills an application emptied behind the bridge\'s back, and refuses on the embedded target', async () => {
+  it("fills an application emptied behind the bridge's back, and refuses on the embedded target", async () => {
     s = await createSyncHarness('embedded');
     const refused = await s.h.request('POST', '/api/deliveries/reconcile', { token: TEST_ADMIN_KEY });
     expect(refused.status).toBe(400);

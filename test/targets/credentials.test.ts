@@ -31,7 +31,10 @@ it('shows whether the SCIM token works, without minting one', async () => {
 
   // Revoked in LangWatch's settings.
   const [token] = (await s.state()).organizations[0].scimTokens as { id: string }[];
-  const revoked = await fetch(`${s.fakeUrl}/api/scim-tokens/${token!.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${s.organization.apiKey}` } });
+  const revoked = await fetch(`${s.fakeUrl}/api/scim-tokens/${token!.id}`, {
+    method: 'DELETE',
+    headers: { Authorization: `Bearer ${s.organization.apiKey}` },
+  });
   expect(revoked.status).toBe(200);
   const refused = await probe();
   expect(refused.detail).toMatch(/SCIM token was refused.*new one is minted/);

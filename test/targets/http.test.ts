@@ -13,7 +13,9 @@ const ROUTES: Record<string, readonly [number, Record<string, string>, string]> 
   '/busy': [429, { 'Retry-After': '7' }, ''],
   '/down': [503, { 'Content-Type': 'text/html' }, '<html>bad gateway</html>'],
   '/plan': json(402, { error: 'enterprise_plan_required', message: 'upgrade' }),
-  '/members': json(200, { members: [{ user: { email: 'a@x' } }, { user: { email: 'b@x' } }, { user: { email: 'c@x' } }, { user: { email: 7 } }] }),
+  '/members': json(200, {
+    members: [{ user: { email: 'a@x' } }, { user: { email: 'b@x' } }, { user: { email: 'c@x' } }, { user: { email: 7 } }],
+  }),
   '/html': [200, { 'Content-Type': 'text/html' }, '<html>login</html>'],
   '/gone': json(404, { error: 'group_not_found', message: 'Group not found' }),
 };
@@ -30,7 +32,8 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const client = (onCall?: (c: CallRecord) => void) => new TargetHttp(url, { Authorization: `Bearer ${KEY}` }, { vendor: 'LangWatch', onCall });
+const client = (onCall?: (c: CallRecord) => void) =>
+  new TargetHttp(url, { Authorization: `Bearer ${KEY}` }, { vendor: 'LangWatch', onCall });
 
 describe('TargetHttp', () => {
   it('classifies failures: 429 waits for Retry-After, 5xx retries, 402 is permanent with the reason', async () => {
@@ -49,13 +52,17 @@ describe('TargetHttp', () => {
 
   it('parks an answer of the wrong shape naming the call and the field, never a TypeError', async () => {
     const schema = z.object({ members: z.array(z.object({ user: z.object({ email: z.string().nullable() }) })) });
-    const err = await client().json('GET', '/members?limit=200', schema).catch((e: unknown) => e);
+    const err = await client()
+      .json('GET', '/members?limit=200', schema)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TargetError);
     expect(err).toMatchObject({ retryable: false, status: 200, code: 'unexpected_answer' });
     expect((err as Error).message).toBe(
       'LangWatch GET /members: 200: unexpected answer: members[3].user.email: expected string, received number',
     );
-    const html = await client().json('GET', '/html', schema).catch((e: Error) => e);
+    const html = await client()
+      .json('GET', '/html', schema)
+      .catch((e: Error) => e);
     expect((html as Error).message).toMatch(/^LangWatch GET \/html: 200: unexpected answer: the answer is not JSON/);
   });
 
@@ -67,13 +74,19 @@ describe('TargetHttp', () => {
 
   it('never records or throws the API key, even when the application echoes it', async () => {
     const calls: CallRecord[] = [];
-    const err = await client((c) => calls.push(c)).request('GET', '/echo-key').catch((e: Error) => e);
+    const err = await client((c) => calls.push(c))
+      .request('GET', '/echo-key')
+      .catch((e: Error) => e);
     expect((err as Error).message).not.toContain(KEY);
     expect((err as Error).message).toContain('[redacted]');
     expect(JSON.stringify(calls)).not.toContain(KEY);
     // A second credential added later is redacted too.
     const other = 'scim-token-abcdef0123456789';
-    expect(client().withHeaders({ Authorization: `Bearer ${other}` }).redact(`token ${other}`)).toBe('token [redacted]');
+    expect(
+      client()
+        .withHeaders({ Authorization: `Bearer ${other}` })
+        .redact(`token ${other}`),
+    ).toBe('token [redacted]');
   });
 
   it('reads Retry-After as seconds or an HTTP date', () => {

@@ -81,7 +81,11 @@ describe('LangSmith answers of an unexpected shape', () => {
   it('S2 workspace created: an answer without the id', async () => {
     serve('POST', /\/api\/v1\/workspaces$/, (real) => ({ ...real, id: undefined }));
     const t = target({ createWorkspaces: true });
-    await parked(t.syncMember(member({ groups: [group('LS:Organization User:Research:Viewer')] }), io()), 'POST /api/v1/workspaces', 'id: expected string');
+    await parked(
+      t.syncMember(member({ groups: [group('LS:Organization User:Research:Viewer')] }), io()),
+      'POST /api/v1/workspaces',
+      'id: expected string',
+    );
     expect(invites()).toEqual([]);
   });
 
@@ -126,7 +130,11 @@ describe('LangSmith answers of an unexpected shape', () => {
     await createWorkspace('Production');
     await seed('ada@example.com');
     serve('POST', /\/workspaces\/current\/members$/, () => ({ role_id: null }));
-    await parked(target().syncMember(member({ groups: [group('LS:Organization User:Production:Editor')] }), io()), 'POST /api/v1/workspaces/current/members', 'id: expected string');
+    await parked(
+      target().syncMember(member({ groups: [group('LS:Organization User:Production:Editor')] }), io()),
+      'POST /api/v1/workspaces/current/members',
+      'id: expected string',
+    );
   });
 });
 
@@ -140,7 +148,10 @@ describe('LangSmith error bodies', () => {
         ],
       }),
     ).toEqual({ code: 'missing', message: 'body.role_id: Field required; body.org_identity_id: Input should be a valid UUID' });
-    expect(langSmithErrorReason('/api/v1/orgs/current/members', { detail: 'Invalid API key' })).toEqual({ code: null, message: 'Invalid API key' });
+    expect(langSmithErrorReason('/api/v1/orgs/current/members', { detail: 'Invalid API key' })).toEqual({
+      code: null,
+      message: 'Invalid API key',
+    });
     expect(langSmithErrorReason('/x', '<html>Bad Gateway</html>')).toEqual({ code: null, message: '<html>Bad Gateway</html>' });
     expect(langSmithErrorReason('/x', null)).toEqual({ code: null, message: null });
   });
@@ -148,7 +159,12 @@ describe('LangSmith error bodies', () => {
   it('a 422 parks with the pydantic type as the code and the field in the reason', async () => {
     await createWorkspace('Production');
     await seed('ada@example.com');
-    proxy.on('POST', /\/workspaces\/current\/members$/, () => ({ status: 422, body: { detail: [{ loc: ['body', 'role_id'], msg: 'Field required', type: 'missing' }] } }), 1);
+    proxy.on(
+      'POST',
+      /\/workspaces\/current\/members$/,
+      () => ({ status: 422, body: { detail: [{ loc: ['body', 'role_id'], msg: 'Field required', type: 'missing' }] } }),
+      1,
+    );
     const err = await rejection(target().syncMember(member({ groups: [group('LS:Organization User:Production:Editor')] }), io()));
     expect(err.retryable).toBe(false);
     expect(err.status).toBe(422);

@@ -73,7 +73,10 @@ describe('LangSmith writes', () => {
     const t = target();
     const mem = io();
     const roles = Object.fromEntries((await orgState()).roles.map((r: Json) => [`${r.accessScope}:${r.displayName}`, r.id]));
-    await t.syncMember(member({ groups: [group('LS:Organization User:Production:Editor'), group('LS:Organization User:Staging:Viewer')] }), mem);
+    await t.syncMember(
+      member({ groups: [group('LS:Organization User:Production:Editor'), group('LS:Organization User:Staging:Viewer')] }),
+      mem,
+    );
 
     const ada = await memberOf('ada@example.com');
     expect(await workspacesOf('ada@example.com')).toEqual({ Production: 'Editor', Staging: 'Viewer' });
@@ -93,7 +96,9 @@ describe('LangSmith writes', () => {
     expect(sent('PATCH', WS_MEMBERS).map((r) => [r.path, r.headers['x-tenant-id'], r.body])).toEqual([
       [`/api/v1/workspaces/current/members/${prodId}`, production, { role_id: roles['workspace:Viewer'] }],
     ]);
-    expect(sent('DELETE', WS_MEMBERS).map((r) => [r.path, r.headers['x-tenant-id']])).toEqual([[`/api/v1/workspaces/current/members/${stagId}`, staging]]);
+    expect(sent('DELETE', WS_MEMBERS).map((r) => [r.path, r.headers['x-tenant-id']])).toEqual([
+      [`/api/v1/workspaces/current/members/${stagId}`, staging],
+    ]);
 
     const scoped = proxy.seen.filter((r) => WS_MEMBERS.test(r.path.split('?')[0]!));
     expect(scoped.length).toBeGreaterThan(5);
@@ -111,7 +116,12 @@ describe('LangSmith writes', () => {
     const mem = io();
     const groups = [group('LS:Organization User:Production:Annotators')];
     // A server that ignores role_id: the docs' sample body shape would get exactly this.
-    proxy.on('POST', /^\/api\/v1\/workspaces\/current\/members$/, (req, forward) => forward({ org_identity_id: (req.body as Json).org_identity_id }), 1);
+    proxy.on(
+      'POST',
+      /^\/api\/v1\/workspaces\/current\/members$/,
+      (req, forward) => forward({ org_identity_id: (req.body as Json).org_identity_id }),
+      1,
+    );
     const err = await rejection(t.syncMember(member({ groups }), mem));
     const held = (await workspacesOf('ada@example.com')).Production;
     expect(held).toBeDefined();
@@ -206,7 +216,12 @@ describe('LangSmith writes', () => {
     expect(await memberOf('ada@example.com')).toBeUndefined();
 
     // S7 refused (a last-admin rule, say) and still a member: parked with the reason.
-    proxy.on('DELETE', /^\/api\/v1\/orgs\/current\/members\/[^/]+$/, () => ({ status: 400, body: { detail: 'Cannot remove the last admin' } }), 1);
+    proxy.on(
+      'DELETE',
+      /^\/api\/v1\/orgs\/current\/members\/[^/]+$/,
+      () => ({ status: 400, body: { detail: 'Cannot remove the last admin' } }),
+      1,
+    );
     const err = await rejection(t.syncMember(member({ memberId: 'm-grace', email: 'grace@example.com', disabled: true }), mem));
     expect(err.retryable).toBe(false);
     expect(err.status).toBe(400);

@@ -36,7 +36,11 @@ export async function control(method: string, path: string, body?: unknown): Pro
 
 /** A client as the registry builds it: LangSmith's headers, its error reader. */
 export const http = (key = fake().organization.apiKey, url = fake().url) =>
-  new TargetHttp(url, { 'X-API-Key': key, 'X-Organization-Id': fake().organization.organizationId }, { vendor: 'LangSmith', readError: langSmithErrorReason });
+  new TargetHttp(
+    url,
+    { 'X-API-Key': key, 'X-Organization-Id': fake().organization.organizationId },
+    { vendor: 'LangSmith', readError: langSmithErrorReason },
+  );
 
 /** The bridge's durable memory, in memory: remote ids in a Map, drift notes in an array. */
 export class MemoryIo implements SyncIo {
@@ -100,7 +104,12 @@ export function group(name: string, createdAt = '2024-01-01T00:00:00.000Z', bind
   return { groupId: `g-${groupSeq}`, name, createdAt, bindings };
 }
 
-export const binding = (role: DesiredBinding['role'], scopeType: DesiredBinding['scopeType'], scopeId: string, customRoleId: string | null = null): DesiredBinding => ({
+export const binding = (
+  role: DesiredBinding['role'],
+  scopeType: DesiredBinding['scopeType'],
+  scopeId: string,
+  customRoleId: string | null = null,
+): DesiredBinding => ({
   role,
   customRoleId,
   scopeType,
@@ -196,7 +205,11 @@ export async function startProxy(): Promise<Proxy> {
       const forward = async (body: unknown = entry.body): Promise<Forwarded> => {
         const out: Record<string, string> = {};
         for (const [k, v] of Object.entries(headers)) if (!['host', 'content-length', 'connection'].includes(k)) out[k] = v;
-        const r = await fetch(fake().url + entry.path, { method: entry.method, headers: out, body: body === undefined ? undefined : JSON.stringify(body) });
+        const r = await fetch(fake().url + entry.path, {
+          method: entry.method,
+          headers: out,
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
         const t = await r.text();
         return { status: r.status, body: t ? JSON.parse(t) : null };
       };

@@ -116,7 +116,9 @@ describe('LangSmith target', () => {
   });
 
   it('convention: an unknown workspace role is a permanent error naming the group', async () => {
-    const err = await rejection(target().syncMember(member({ groups: [group('LS:Organization User:Default:Wizard')] }), new MemoryIo(http())));
+    const err = await rejection(
+      target().syncMember(member({ groups: [group('LS:Organization User:Default:Wizard')] }), new MemoryIo(http())),
+    );
     expect(err.retryable).toBe(false);
     expect(err.message).toContain('Wizard');
     expect(err.message).toContain('LS:Organization User:Default:Wizard');
@@ -138,13 +140,20 @@ describe('LangSmith target', () => {
     expect((await memberOf('ada@example.com')).roleName).toBe('Organization User');
     expect(await workspacesOf('ada@example.com')).toEqual({ Default: 'Annotators', Production: 'Editor', Staging: 'Editor' });
 
-    await t.syncMember(member({ groups: [...groups, group('Admins', '2020-01-01T00:00:00Z', [binding('ADMIN', 'ORGANIZATION', 'local-org')])] }), io);
+    await t.syncMember(
+      member({ groups: [...groups, group('Admins', '2020-01-01T00:00:00Z', [binding('ADMIN', 'ORGANIZATION', 'local-org')])] }),
+      io,
+    );
     expect((await memberOf('ada@example.com')).roleName).toBe('Organization Admin');
     expect(await workspacesOf('ada@example.com')).toEqual({ Default: 'Admin', Production: 'Admin', Staging: 'Admin' });
 
     // An ORGANIZATION-scoped VIEWER binding is Viewer in every workspace.
     await t.syncMember(
-      member({ memberId: 'm-eve', email: 'eve@example.com', groups: [group('Everyone', '2024-01-01T00:00:00Z', [binding('VIEWER', 'ORGANIZATION', 'local-org')])] }),
+      member({
+        memberId: 'm-eve',
+        email: 'eve@example.com',
+        groups: [group('Everyone', '2024-01-01T00:00:00Z', [binding('VIEWER', 'ORGANIZATION', 'local-org')])],
+      }),
       io,
     );
     expect((await memberOf('eve@example.com')).roleName).toBe('Organization User');
@@ -253,12 +262,36 @@ describe('LangSmith target', () => {
     // Nothing was half done: no invite went out.
     expect(await memberOf('ada@example.com')).toBeUndefined();
     expect(await invitesSent()).toBe(0);
-    const groupErr = await rejection(off.syncGroup({ groupId: 'g-r', exists: true, name: 'LS:Organization User:Research:Viewer', scimSource: 'okta', memberIds: [], members: [], bindings: [] }, io));
+    const groupErr = await rejection(
+      off.syncGroup(
+        {
+          groupId: 'g-r',
+          exists: true,
+          name: 'LS:Organization User:Research:Viewer',
+          scimSource: 'okta',
+          memberIds: [],
+          members: [],
+          bindings: [],
+        },
+        io,
+      ),
+    );
     expect(groupErr.retryable).toBe(false);
     expect(groupErr.message).toContain('"Research"');
 
     const on = target({ createWorkspaces: true });
-    await on.syncGroup({ groupId: 'g-r', exists: true, name: 'LS:Organization User:Research:Viewer', scimSource: 'okta', memberIds: ['m-ada'], members: [{ memberId: 'm-ada', email: 'ada@example.com' }], bindings: [] }, io);
+    await on.syncGroup(
+      {
+        groupId: 'g-r',
+        exists: true,
+        name: 'LS:Organization User:Research:Viewer',
+        scimSource: 'okta',
+        memberIds: ['m-ada'],
+        members: [{ memberId: 'm-ada', email: 'ada@example.com' }],
+        bindings: [],
+      },
+      io,
+    );
     await on.syncMember(member({ groups }), io);
     await on.syncMember(member({ groups }), io);
     const research = (await orgState()).workspaces.filter((w: Json) => w.displayName === 'Research');
@@ -266,14 +299,20 @@ describe('LangSmith target', () => {
     expect(await workspacesOf('ada@example.com')).toEqual({ Research: 'Viewer' });
 
     // A group that is not a LangSmith group, or that is gone, needs nothing.
-    await off.syncGroup({ groupId: 'g-x', exists: true, name: 'Engineering', scimSource: null, memberIds: [], members: [], bindings: [] }, io);
+    await off.syncGroup(
+      { groupId: 'g-x', exists: true, name: 'Engineering', scimSource: null, memberIds: [], members: [], bindings: [] },
+      io,
+    );
     await off.syncGroup({ groupId: 'g-r', exists: false, name: '', scimSource: null, memberIds: [], members: [], bindings: [] }, io);
   });
 
   it('bindings: a missing workspace named by id is never created', async () => {
     const t = target({ mapping: 'bindings', createWorkspaces: true });
     const err = await rejection(
-      t.syncMember(member({ groups: [group('Ghosts', undefined, [binding('VIEWER', 'TEAM', '0e0e0e0e-0000-4000-8000-000000000000')])] }), new MemoryIo(http())),
+      t.syncMember(
+        member({ groups: [group('Ghosts', undefined, [binding('VIEWER', 'TEAM', '0e0e0e0e-0000-4000-8000-000000000000')])] }),
+        new MemoryIo(http()),
+      ),
     );
     expect(err.retryable).toBe(false);
     expect(err.code).toBe('workspace_not_found');
@@ -300,7 +339,9 @@ describe('LangSmith target', () => {
       body: { role_id: roles['workspace:Admin'] },
     });
     await h.request('DELETE', `/api/v1/workspaces/current/members/${stag.identityId}`, { headers: { 'X-Tenant-Id': stag.workspaceId } });
-    await h.request('PATCH', `/api/v1/orgs/current/members/${ada.identityId}`, { body: { role_id: roles['organization:Organization Admin'] } });
+    await h.request('PATCH', `/api/v1/orgs/current/members/${ada.identityId}`, {
+      body: { role_id: roles['organization:Organization Admin'] },
+    });
 
     await t.syncMember(member({ groups }), io);
     expect((await memberOf('ada@example.com')).roleName).toBe('Organization User');

@@ -20,9 +20,16 @@ const babs = {
     { value: 'babs@jensen.org', type: 'home' },
   ],
   phoneNumbers: [{ value: '555-555-8377', type: 'work' }],
-  addresses: [{ type: 'work', locality: 'Hollywood', primary: true }, { type: 'home', locality: 'Paris' }],
+  addresses: [
+    { type: 'work', locality: 'Hollywood', primary: true },
+    { type: 'home', locality: 'Paris' },
+  ],
   roles: [{ value: 'admin', display: 'Admin', primary: true }],
-  [ENT]: { employeeNumber: '701984', department: 'Tour Operations', manager: { value: '26118915-6090-4610-87e4-49d8ca9f808d', displayName: 'John Smith' } },
+  [ENT]: {
+    employeeNumber: '701984',
+    department: 'Tour Operations',
+    manager: { value: '26118915-6090-4610-87e4-49d8ca9f808d', displayName: 'John Smith' },
+  },
   meta: { resourceType: 'User', created: '2010-01-23T04:56:22.000Z', lastModified: '2011-05-13T04:42:34.000Z' },
 };
 
@@ -223,7 +230,9 @@ describe('matchesElement', () => {
   it('evaluates a relative filter against one element', () => {
     expect(matchesElement(parseValueFilter('type eq "work"', 'User', emails), { type: 'Work', value: 'x' })).toBe(true);
     expect(matchesElement(parseValueFilter('type eq "work"', 'User', emails), { type: 'home' })).toBe(false);
-    expect(matchesElement(parseValueFilter('type eq "work" and value ew "@x.com"', 'User', emails), { type: 'work', value: 'A@X.COM' })).toBe(true);
+    expect(
+      matchesElement(parseValueFilter('type eq "work" and value ew "@x.com"', 'User', emails), { type: 'work', value: 'A@X.COM' }),
+    ).toBe(true);
     expect(matchesElement(parseValueFilter('primary eq "True"', 'User', roles), { value: 'r', primary: true })).toBe(true);
     expect(matchesElement(parseValueFilter('primary eq "True"', 'User', roles), { value: 'r' })).toBe(false);
     expect(matchesElement(parseValueFilter('not (primary eq true)', 'User', roles), { value: 'r' })).toBe(true);

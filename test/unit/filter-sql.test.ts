@@ -44,7 +44,10 @@ function buildDb(users: SeedUser[], groups: SeedGroup[]): Database.Database {
   registerSqlFunctions(db);
   db.prepare("INSERT INTO organizations (id, name, created_at) VALUES ('o1', 'Org', '2024-01-01T00:00:00.000Z')").run();
   for (const c of ['c1', 'c2']) {
-    db.prepare("INSERT INTO connections (id, organization_id, source, created_at) VALUES (?, 'o1', ?, '2024-01-01T00:00:00.000Z')").run(c, c);
+    db.prepare("INSERT INTO connections (id, organization_id, source, created_at) VALUES (?, 'o1', ?, '2024-01-01T00:00:00.000Z')").run(
+      c,
+      c,
+    );
   }
   const insertUser = db.prepare(
     `INSERT INTO scim_users (id, connection_id, user_name, user_name_key, external_id, display_name_key, active,
@@ -98,8 +101,16 @@ function buildDb(users: SeedUser[], groups: SeedGroup[]): Database.Database {
     const resource: Json = { displayName: g.displayName };
     if (g.externalId !== undefined) resource.externalId = g.externalId;
     const seq = Number(
-      insertGroup.run(g.id, g.conn, g.displayName, fold(g.displayName), g.externalId ?? null, g.created, g.modified, JSON.stringify(resource))
-        .lastInsertRowid,
+      insertGroup.run(
+        g.id,
+        g.conn,
+        g.displayName,
+        fold(g.displayName),
+        g.externalId ?? null,
+        g.created,
+        g.modified,
+        JSON.stringify(resource),
+      ).lastInsertRowid,
     );
     for (const m of g.members) insertMember.run(seq, m.value, m.type, m.display);
   }
@@ -128,7 +139,12 @@ function clientGroup(g: SeedGroup, users: SeedUser[], groups: SeedGroup[]): Json
       if (display === null && m.type === 'Group') display = groups.find((x) => x.id === m.value)?.displayName ?? null;
       return display === null ? { value: m.value, type: m.type } : { value: m.value, display, type: m.type };
     });
-  const out: Json = { id: g.id, displayName: g.displayName, members, meta: { resourceType: 'Group', created: g.created, lastModified: g.modified } };
+  const out: Json = {
+    id: g.id,
+    displayName: g.displayName,
+    members,
+    meta: { resourceType: 'Group', created: g.created, lastModified: g.modified },
+  };
   if (g.externalId !== undefined) out.externalId = g.externalId;
   return out;
 }
@@ -217,7 +233,10 @@ const USERS: SeedUser[] = [
         { type: 'work', value: 'jyoung@contoso.com' },
         { type: 'other', value: 'j.young@contoso.com', primary: true },
       ],
-      phoneNumbers: [{ value: '+1 555 0100', type: 'mobile' }, { value: '+1 555 0199', type: 'fax' }],
+      phoneNumbers: [
+        { value: '+1 555 0100', type: 'mobile' },
+        { value: '+1 555 0199', type: 'fax' },
+      ],
       [ENT]: { manager: { value: 'u-babs' } },
     },
   },
@@ -333,7 +352,10 @@ function sqlIds(database: Database.Database, kind: ResourceKind, filter: string,
   const { sql, params } = compileFilter(parseFilter(filter, kind), kind, conn);
   const table = kind === 'User' ? 'scim_users u' : 'scim_groups g';
   const a = kind === 'User' ? 'u' : 'g';
-  const rows = database.prepare(`SELECT ${a}.id FROM ${table} WHERE ${a}.connection_id = ? AND (${sql})`).pluck().all(conn, ...params);
+  const rows = database
+    .prepare(`SELECT ${a}.id FROM ${table} WHERE ${a}.connection_id = ? AND (${sql})`)
+    .pluck()
+    .all(conn, ...params);
   return (rows as string[]).sort();
 }
 
@@ -616,7 +638,11 @@ describe('compileFilter: SQL shape', () => {
     const passwordPath = { ...node.path, attr: { ...node.path.attr, name: 'password' } };
     for (const bad of [
       { ...node, path: passwordPath },
-      { op: 'eq' as const, path: { ...node.path, attr: { ...node.path.attr, name: 'meta' }, sub: { ...node.path.attr, name: 'version' } }, value: 'x' },
+      {
+        op: 'eq' as const,
+        path: { ...node.path, attr: { ...node.path.attr, name: 'meta' }, sub: { ...node.path.attr, name: 'version' } },
+        value: 'x',
+      },
     ]) {
       try {
         compileFilter(bad, 'User', 'c1');
@@ -644,9 +670,21 @@ describe('compileFilter: index use (EXPLAIN QUERY PLAN)', () => {
     ['User', 'userName eq "bjensen@example.com"', /SEARCH u USING INDEX scim_users_user_name/],
     ['User', 'externalId eq "bjensen"', /SEARCH u USING INDEX scim_users_external_id/],
     ['User', 'id eq "u-babs"', /SEARCH u USING INDEX sqlite_autoindex_scim_users_1/],
-    ['User', 'emails[type eq "work"].value eq "bjensen@example.com"', /SEARCH v USING (COVERING )?INDEX scim_user_values_lookup \(connection_id=\? AND attr=\? AND value_key=\?\)/],
-    ['User', 'emails.value eq "bjensen@example.com"', /SEARCH v USING (COVERING )?INDEX scim_user_values_lookup \(connection_id=\? AND attr=\? AND value_key=\?\)/],
-    ['User', 'userName sw "bj"', /SEARCH u USING INDEX scim_users_user_name \(connection_id=\? AND user_name_key>\? AND user_name_key<\?\)/],
+    [
+      'User',
+      'emails[type eq "work"].value eq "bjensen@example.com"',
+      /SEARCH v USING (COVERING )?INDEX scim_user_values_lookup \(connection_id=\? AND attr=\? AND value_key=\?\)/,
+    ],
+    [
+      'User',
+      'emails.value eq "bjensen@example.com"',
+      /SEARCH v USING (COVERING )?INDEX scim_user_values_lookup \(connection_id=\? AND attr=\? AND value_key=\?\)/,
+    ],
+    [
+      'User',
+      'userName sw "bj"',
+      /SEARCH u USING INDEX scim_users_user_name \(connection_id=\? AND user_name_key>\? AND user_name_key<\?\)/,
+    ],
     ['Group', 'displayName eq "Admins"', /SEARCH g USING INDEX scim_groups_display_name/],
     ['Group', 'members[value eq "u-babs"]', /SEARCH m USING COVERING INDEX scim_group_members_member \(member_id=\?\)/],
     ['Group', 'members.value eq "u-babs"', /SEARCH m USING COVERING INDEX scim_group_members_member \(member_id=\?\)/],
@@ -793,14 +831,33 @@ describe('compileFilter agrees with matchesFilter on random data', () => {
   );
 
   const q = (w: string) => JSON.stringify(w);
-  const textPaths = ['userName', 'externalId', 'displayName', 'title', 'name.givenName', 'emails.value', 'emails.type', 'emails.display', 'roles.value', 'addresses.locality', `${ENT}:department`, 'manager'];
+  const textPaths = [
+    'userName',
+    'externalId',
+    'displayName',
+    'title',
+    'name.givenName',
+    'emails.value',
+    'emails.type',
+    'emails.display',
+    'roles.value',
+    'addresses.locality',
+    `${ENT}:department`,
+    'manager',
+  ];
   const textOp = fc.constantFrom('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le');
   const leaf = fc.oneof(
     fc.tuple(fc.constantFrom(...textPaths), textOp, word).map(([p, op, w]) => `${p} ${op} ${q(w)}`),
-    fc.tuple(fc.constantFrom(...textPaths, 'emails', 'name', 'addresses', 'emails.primary', 'addresses.primary'), fc.constant('pr')).map(([p]) => `${p} pr`),
-    fc.tuple(fc.constantFrom('active', 'emails.primary', 'roles.primary', 'addresses.primary'), fc.constantFrom('eq', 'ne'), fc.constantFrom('true', 'false', '"True"')).map(
-      ([p, op, v]) => `${p} ${op} ${v}`,
-    ),
+    fc
+      .tuple(fc.constantFrom(...textPaths, 'emails', 'name', 'addresses', 'emails.primary', 'addresses.primary'), fc.constant('pr'))
+      .map(([p]) => `${p} pr`),
+    fc
+      .tuple(
+        fc.constantFrom('active', 'emails.primary', 'roles.primary', 'addresses.primary'),
+        fc.constantFrom('eq', 'ne'),
+        fc.constantFrom('true', 'false', '"True"'),
+      )
+      .map(([p, op, v]) => `${p} ${op} ${v}`),
     fc.tuple(fc.constantFrom('title', 'emails.value', 'name.givenName'), fc.constantFrom('eq', 'ne')).map(([p, op]) => `${p} ${op} null`),
   );
   const inner = (attr: 'emails' | 'roles' | 'addresses') => {
@@ -822,9 +879,9 @@ describe('compileFilter agrees with matchesFilter on random data', () => {
   const valuePath = fc.constantFrom('emails', 'roles', 'addresses').chain((attr) =>
     fc.oneof(
       inner(attr).map((f) => `${attr}[${f}]`),
-      fc.tuple(inner(attr), fc.constantFrom('eq', 'co', 'ne'), word).map(
-        ([f, op, w]) => `${attr}[${f}].${attr === 'addresses' ? 'locality' : 'value'} ${op} ${q(w)}`,
-      ),
+      fc
+        .tuple(inner(attr), fc.constantFrom('eq', 'co', 'ne'), word)
+        .map(([f, op, w]) => `${attr}[${f}].${attr === 'addresses' ? 'locality' : 'value'} ${op} ${q(w)}`),
     ),
   );
   const filterArb = fc.letrec<{ f: string }>((tie) => ({
@@ -839,21 +896,25 @@ describe('compileFilter agrees with matchesFilter on random data', () => {
 
   it('on 300 random directories', () => {
     fc.assert(
-      fc.property(fc.array(userArb, { minLength: 1, maxLength: 6 }), fc.array(filterArb, { minLength: 1, maxLength: 8 }), (specs, filters) => {
-        const users: SeedUser[] = specs.map((s, i) => {
-          const resource: Json = { ...s, userName: `user${i}${(s.displayName as string | undefined) ?? ''}` };
-          for (const k of Object.keys(resource)) if (resource[k] === undefined) delete resource[k];
-          return { id: `id-${i}`, conn: 'c1', created: '2024-01-01T00:00:00.000Z', modified: '2024-01-01T00:00:00.000Z', resource };
-        });
-        const database = buildDb(users, []);
-        try {
-          for (const f of filters) {
-            expect(sqlIds(database, 'User', f), f).toEqual(evalIds('User', f, users, []));
+      fc.property(
+        fc.array(userArb, { minLength: 1, maxLength: 6 }),
+        fc.array(filterArb, { minLength: 1, maxLength: 8 }),
+        (specs, filters) => {
+          const users: SeedUser[] = specs.map((s, i) => {
+            const resource: Json = { ...s, userName: `user${i}${(s.displayName as string | undefined) ?? ''}` };
+            for (const k of Object.keys(resource)) if (resource[k] === undefined) delete resource[k];
+            return { id: `id-${i}`, conn: 'c1', created: '2024-01-01T00:00:00.000Z', modified: '2024-01-01T00:00:00.000Z', resource };
+          });
+          const database = buildDb(users, []);
+          try {
+            for (const f of filters) {
+              expect(sqlIds(database, 'User', f), f).toEqual(evalIds('User', f, users, []));
+            }
+          } finally {
+            database.close();
           }
-        } finally {
-          database.close();
-        }
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
   });

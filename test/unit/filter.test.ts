@@ -8,9 +8,14 @@ import {
   normalizeDateTime,
   parseFilter,
   parseValueFilter,
-
 } from '../../src/scim/filter.js';
-import { GROUP_ATTRIBUTES, USER_ATTRIBUTES, resolveAttrPath, resolveLenientAttrPath, type ResourceKind } from '../../src/scim/schema-defs.js';
+import {
+  GROUP_ATTRIBUTES,
+  USER_ATTRIBUTES,
+  resolveAttrPath,
+  resolveLenientAttrPath,
+  type ResourceKind,
+} from '../../src/scim/schema-defs.js';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -84,12 +89,8 @@ describe('parseFilter: operators', () => {
 
 describe('parseFilter: logic, precedence, parentheses', () => {
   it('binds and tighter than or', () => {
-    expect(p('title eq "a" or nickName eq "b" and userType eq "c"')).toBe(
-      '(or (eq title "a") (and (eq nickName "b") (eq userType "c")))',
-    );
-    expect(p('title eq "a" and nickName eq "b" or userType eq "c"')).toBe(
-      '(or (and (eq title "a") (eq nickName "b")) (eq userType "c"))',
-    );
+    expect(p('title eq "a" or nickName eq "b" and userType eq "c"')).toBe('(or (eq title "a") (and (eq nickName "b") (eq userType "c")))');
+    expect(p('title eq "a" and nickName eq "b" or userType eq "c"')).toBe('(or (and (eq title "a") (eq nickName "b")) (eq userType "c"))');
   });
 
   it('groups with parentheses', () => {
@@ -100,9 +101,7 @@ describe('parseFilter: logic, precedence, parentheses', () => {
   });
 
   it('flattens chains of the same operator', () => {
-    expect(p('title eq "a" and nickName eq "b" and userType eq "c"')).toBe(
-      '(and (eq title "a") (eq nickName "b") (eq userType "c"))',
-    );
+    expect(p('title eq "a" and nickName eq "b" and userType eq "c"')).toBe('(and (eq title "a") (eq nickName "b") (eq userType "c"))');
   });
 
   it('handles not with and/or around it', () => {
@@ -185,8 +184,10 @@ describe('parseFilter: what Entra and Okta send', () => {
     ['id eq "5d48a0a8e9f04aa38008" and manager eq "00aa"', `(and (eq id "5d48a0a8e9f04aa38008") (eq ${ENT}:manager.value "00aa"))`],
     ['emails[type eq "work"].value eq "Test@contoso.com"', '(emails[] (and (eq emails.type "work") (eq emails.value "Test@contoso.com")))'],
     ['userName eq "test.user@okta.local"', '(eq userName "test.user@okta.local")'],
-    ['name.FamilyName eq Employee and (emails.Value co example.com or emails.Value co example.org)',
-      '(and (eq name.familyName "Employee") (or (co emails.value "example.com") (co emails.value "example.org")))'],
+    [
+      'name.FamilyName eq Employee and (emails.Value co example.com or emails.Value co example.org)',
+      '(and (eq name.familyName "Employee") (or (co emails.value "example.com") (co emails.value "example.org")))',
+    ],
     ['userName sw O', '(sw userName "O")'],
     ['meta.Created gt 2015-10-10T14:38:21.8617979-07:00', '(gt meta.created "2015-10-10T21:38:21.861Z")'],
     ['userName eq user@example.com', '(eq userName "user@example.com")'],

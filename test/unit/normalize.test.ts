@@ -168,7 +168,16 @@ describe('normalizeUser: IdP bodies (IDP-BEHAVIOUR.md §1.2, §2.2)', () => {
       active: 'True',
       addresses: [
         { country: 'Bermuda', locality: 'West Mercedes', type: 'work', primary: false },
-        { country: null, formatted: '18522 Lisa Unions', locality: null, postalCode: null, region: null, streetAddress: null, type: 'other', primary: false },
+        {
+          country: null,
+          formatted: '18522 Lisa Unions',
+          locality: null,
+          postalCode: null,
+          region: null,
+          streetAddress: null,
+          type: 'other',
+          primary: false,
+        },
       ],
       meta: { created: '2019-09-18T18:15:26.5788954+00:00', resourceType: 'User' },
       name: { formatted: 'Daniel Mcgee', familyName: 'Employee', givenName: 'Darl', honorificPrefix: null, honorificSuffix: null },
@@ -268,7 +277,9 @@ describe('normalizeUser: attribute rules', () => {
   });
 
   it('wraps a single object given for a multi-valued attribute', () => {
-    expect(normalizeUser({ userName: 'a', emails: { value: 'x@y', type: 'work' } }).resource['emails']).toEqual([{ value: 'x@y', type: 'work' }]);
+    expect(normalizeUser({ userName: 'a', emails: { value: 'x@y', type: 'work' } }).resource['emails']).toEqual([
+      { value: 'x@y', type: 'work' },
+    ]);
   });
 
   it('drops null and empty elements of multi-valued attributes', () => {
@@ -426,7 +437,13 @@ describe('normalizeGroup', () => {
         {},
       ],
     });
-    expect(out.members).toEqual([{ value: 'u1' }, { value: 'g2', type: 'Group' }, { value: 'u3', type: 'User' }, { value: 'g4', type: 'Group' }, { value: 'u5', type: 'User' }]);
+    expect(out.members).toEqual([
+      { value: 'u1' },
+      { value: 'g2', type: 'Group' },
+      { value: 'u3', type: 'User' },
+      { value: 'g4', type: 'Group' },
+      { value: 'u5', type: 'User' },
+    ]);
   });
 
   it('a single member object is wrapped', () => {
@@ -460,7 +477,12 @@ describe('normalizeGroup', () => {
 
 describe('validateUser / validateGroup', () => {
   it('accepts a stored resource and returns it unchanged', () => {
-    const stored = { userName: 'a', active: false, emails: [{ value: 'x', primary: true }], [ENTERPRISE_SCHEMA]: { manager: { value: 'm' } } };
+    const stored = {
+      userName: 'a',
+      active: false,
+      emails: [{ value: 'x', primary: true }],
+      [ENTERPRISE_SCHEMA]: { manager: { value: 'm' } },
+    };
     expect(validateUser(stored)).toEqual(stored);
     expect(validateGroup({ displayName: 'g', externalId: 'e' })).toEqual({ displayName: 'g', externalId: 'e' });
   });
@@ -482,7 +504,10 @@ describe('normalizeUser: properties', () => {
       emails: fc.oneof(fc.array(fc.oneof(element, fc.constant(null))), element, fc.string()),
       roles: fc.array(element),
       meta: fc.anything(),
-      [ENTERPRISE_SCHEMA]: fc.oneof(fc.record({ manager: fc.oneof(fc.string(), fc.record({ value: fc.string() })), department: scalar }, { requiredKeys: [] }), fc.constant(null)),
+      [ENTERPRISE_SCHEMA]: fc.oneof(
+        fc.record({ manager: fc.oneof(fc.string(), fc.record({ value: fc.string() })), department: scalar }, { requiredKeys: [] }),
+        fc.constant(null),
+      ),
     },
     { requiredKeys: [] },
   );

@@ -261,7 +261,11 @@ describe('Entra ID requests (IDP-BEHAVIOUR.md §1.2, §1.4)', () => {
   });
 
   it('group: replace displayName', () => {
-    const out = patchGroup(baseGroup(), { op: 'Replace', path: 'displayName', value: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName' });
+    const out = patchGroup(baseGroup(), {
+      op: 'Replace',
+      path: 'displayName',
+      value: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName',
+    });
     expect(out.resource).toEqual({ displayName: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName', externalId: 'g-ext' });
     expect(out.changed).toEqual(['displayName']);
     expect(out.memberOps).toEqual([]);
@@ -280,7 +284,9 @@ describe('Entra ID requests (IDP-BEHAVIOUR.md §1.2, §1.4)', () => {
   });
 
   it('group: remove member without the flag (§1.4 table form)', () => {
-    expect(patchGroup(baseGroup(), { op: 'Remove', path: 'members', value: [{ value: 'u1091' }] }).memberOps).toEqual([{ kind: 'remove', ids: ['u1091'] }]);
+    expect(patchGroup(baseGroup(), { op: 'Remove', path: 'members', value: [{ value: 'u1091' }] }).memberOps).toEqual([
+      { kind: 'remove', ids: ['u1091'] },
+    ]);
   });
 
   it('group: remove member with the flag (members[value eq "id"])', () => {
@@ -306,13 +312,25 @@ describe('Entra ID requests (IDP-BEHAVIOUR.md §1.2, §1.4)', () => {
 describe('manager (Entra tutorial Examples 4–5, go-scim#75, the Microsoft Validator)', () => {
   const MGR_PATH = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager';
   it.each([
-    ['tutorial: path "manager", [{$ref, value}]', { op: 'Add', path: 'manager', value: [{ $ref: 'http://h/scim/Users/00aa', value: '00aa' }] }, { value: '00aa', $ref: 'http://h/scim/Users/00aa' }],
+    [
+      'tutorial: path "manager", [{$ref, value}]',
+      { op: 'Add', path: 'manager', value: [{ $ref: 'http://h/scim/Users/00aa', value: '00aa' }] },
+      { value: '00aa', $ref: 'http://h/scim/Users/00aa' },
+    ],
     ['URN path with a plain id string', { op: 'Add', path: MGR_PATH, value: '00aa' }, { value: '00aa' }],
     ['Validator: URN path with {value}', { op: 'replace', path: MGR_PATH, value: { value: '00aa' } }, { value: '00aa' }],
     ['Validator add: {value}', { op: 'add', path: MGR_PATH, value: { value: '00aa' } }, { value: '00aa' }],
-    ['manager.value path', { op: 'replace', path: `${MGR_PATH}.value`, value: '00aa' }, { value: '00aa', $ref: 'https://x/scim/v2/Users/mgr-1' }],
+    [
+      'manager.value path',
+      { op: 'replace', path: `${MGR_PATH}.value`, value: '00aa' },
+      { value: '00aa', $ref: 'https://x/scim/v2/Users/mgr-1' },
+    ],
     ['path-less URN-qualified key', { op: 'replace', value: { [MGR_PATH]: '00aa' } }, { value: '00aa' }],
-    ['read-only displayName inside the value is dropped', { op: 'replace', path: MGR_PATH, value: { value: '00aa', displayName: 'Boss' } }, { value: '00aa' }],
+    [
+      'read-only displayName inside the value is dropped',
+      { op: 'replace', path: MGR_PATH, value: { value: '00aa', displayName: 'Boss' } },
+      { value: '00aa' },
+    ],
   ])('%s', (_label, op, expected) => {
     const out = patchUser(baseUser(), op);
     expect((out.resource[EXT] as Record<string, unknown>)['manager']).toEqual(expected);
@@ -320,7 +338,10 @@ describe('manager (Entra tutorial Examples 4–5, go-scim#75, the Microsoft Vali
   });
 
   it('sets a manager on a user with no extension yet', () => {
-    expect(patchUser({ userName: 'u' }, { op: 'Add', path: MGR_PATH, value: 'm' }).resource).toEqual({ userName: 'u', [EXT]: { manager: { value: 'm' } } });
+    expect(patchUser({ userName: 'u' }, { op: 'Add', path: MGR_PATH, value: 'm' }).resource).toEqual({
+      userName: 'u',
+      [EXT]: { manager: { value: 'm' } },
+    });
   });
 
   it.each([
@@ -343,7 +364,11 @@ describe('manager (Entra tutorial Examples 4–5, go-scim#75, the Microsoft Vali
   });
 
   it('refuses two managers', () => {
-    expectScimError(() => patchUser(baseUser(), { op: 'replace', path: MGR_PATH, value: [{ value: 'a' }, { value: 'b' }] }), 'invalidValue', /manager/);
+    expectScimError(
+      () => patchUser(baseUser(), { op: 'replace', path: MGR_PATH, value: [{ value: 'a' }, { value: 'b' }] }),
+      'invalidValue',
+      /manager/,
+    );
   });
 
   it('manager.displayName is read-only', () => {
@@ -397,8 +422,24 @@ describe('Okta requests (IDP-BEHAVIOUR.md §2.2)', () => {
   });
 
   it('full push: replace members = removeAll then add', () => {
-    const out = patchGroup(baseGroup(), { op: 'replace', path: 'members', value: [{ value: 'a', display: 'A' }, { value: 'b', display: 'B' }] });
-    expect(out.memberOps).toEqual([{ kind: 'removeAll' }, { kind: 'add', members: [{ value: 'a', display: 'A' }, { value: 'b', display: 'B' }] }]);
+    const out = patchGroup(baseGroup(), {
+      op: 'replace',
+      path: 'members',
+      value: [
+        { value: 'a', display: 'A' },
+        { value: 'b', display: 'B' },
+      ],
+    });
+    expect(out.memberOps).toEqual([
+      { kind: 'removeAll' },
+      {
+        kind: 'add',
+        members: [
+          { value: 'a', display: 'A' },
+          { value: 'b', display: 'B' },
+        ],
+      },
+    ]);
   });
 });
 
@@ -465,7 +506,10 @@ describe('Microsoft SCIM Validator (IDP-BEHAVIOUR.md §1.6)', () => {
   });
 
   it('Patch Group – Replace Attributes: path-less externalId; Update displayName', () => {
-    expect(patchGroup(baseGroup(), { op: 'replace', value: { externalId: 'e2' } }).resource).toEqual({ displayName: 'Engineering', externalId: 'e2' });
+    expect(patchGroup(baseGroup(), { op: 'replace', value: { externalId: 'e2' } }).resource).toEqual({
+      displayName: 'Engineering',
+      externalId: 'e2',
+    });
     expect(patchGroup(baseGroup(), { op: 'replace', value: { displayName: 'Eng' } }).changed).toEqual(['displayName']);
   });
 
@@ -485,7 +529,12 @@ describe('Microsoft SCIM Validator (IDP-BEHAVIOUR.md §1.6)', () => {
 
 describe('Azure reference Postman collection (§3)', () => {
   it('add member: value array with "displayName" (ignored)', () => {
-    const out = patchGroup(baseGroup(), { name: 'addMember', op: 'add', path: 'members', value: [{ displayName: 'new User', value: 'u4' }] });
+    const out = patchGroup(baseGroup(), {
+      name: 'addMember',
+      op: 'add',
+      path: 'members',
+      value: [{ displayName: 'new User', value: 'u4' }],
+    });
     expect(out.memberOps).toEqual([{ kind: 'add', members: [{ value: 'u4' }] }]);
   });
 
@@ -494,7 +543,12 @@ describe('Azure reference Postman collection (§3)', () => {
   });
 
   it('"garbage" add member with a bare string value is taken as one member id', () => {
-    const out = applyPatch('Group', baseGroup(), { id: ID, Operations: [{ op: 'add', path: 'members', value: 'string id 1' }], schemas: [PATCH_OP_SCHEMA] }, { id: ID });
+    const out = applyPatch(
+      'Group',
+      baseGroup(),
+      { id: ID, Operations: [{ op: 'add', path: 'members', value: 'string id 1' }], schemas: [PATCH_OP_SCHEMA] },
+      { id: ID },
+    );
     expect(out.memberOps).toEqual([{ kind: 'add', members: [{ value: 'string id 1' }] }]);
   });
 });
@@ -509,7 +563,9 @@ describe('group members', () => {
   });
 
   it('add [] and remove [] change nothing', () => {
-    expect(patchGroup(baseGroup(), { op: 'add', path: 'members', value: [] }, { op: 'remove', path: 'members', value: [] }).memberOps).toEqual([]);
+    expect(
+      patchGroup(baseGroup(), { op: 'add', path: 'members', value: [] }, { op: 'remove', path: 'members', value: [] }).memberOps,
+    ).toEqual([]);
   });
 
   it('remove with value null removes all', () => {
@@ -522,7 +578,9 @@ describe('group members', () => {
   });
 
   it('members[value eq "a" or value eq "b"] → remove ids', () => {
-    expect(patchGroup(baseGroup(), { op: 'remove', path: 'members[value eq "a" or value eq "b"]' }).memberOps).toEqual([{ kind: 'remove', ids: ['a', 'b'] }]);
+    expect(patchGroup(baseGroup(), { op: 'remove', path: 'members[value eq "a" or value eq "b"]' }).memberOps).toEqual([
+      { kind: 'remove', ids: ['a', 'b'] },
+    ]);
   });
 
   it('a case-insensitive members path: Members[Value eq "a"]', () => {
@@ -539,7 +597,9 @@ describe('group members', () => {
   );
 
   it('path-less add/replace with a members key', () => {
-    expect(patchGroup(baseGroup(), { op: 'add', value: { members: [{ value: 'u1' }] } }).memberOps).toEqual([{ kind: 'add', members: [{ value: 'u1' }] }]);
+    expect(patchGroup(baseGroup(), { op: 'add', value: { members: [{ value: 'u1' }] } }).memberOps).toEqual([
+      { kind: 'add', members: [{ value: 'u1' }] },
+    ]);
     expect(patchGroup(baseGroup(), { op: 'replace', value: { displayName: 'X', members: [{ value: 'u1' }] } }).memberOps).toEqual([
       { kind: 'removeAll' },
       { kind: 'add', members: [{ value: 'u1' }] },
@@ -616,7 +676,10 @@ describe('RFC 7644 §3.5.2.1 add', () => {
   });
 
   it('path-less add appends to multi-valued attributes and sets the others', () => {
-    const out = patchUser({ userName: 'u', emails: [{ value: 'a@x' }] }, { op: 'add', value: { emails: [{ value: 'b@x' }], nickName: 'n' } });
+    const out = patchUser(
+      { userName: 'u', emails: [{ value: 'a@x' }] },
+      { op: 'add', value: { emails: [{ value: 'b@x' }], nickName: 'n' } },
+    );
     expect(out.resource).toEqual({ userName: 'u', nickName: 'n', emails: [{ value: 'a@x' }, { value: 'b@x' }] });
   });
 
@@ -631,15 +694,19 @@ describe('RFC 7644 §3.5.2.1 add', () => {
       { value: 'jdoe@example.com', type: 'work', primary: true, display: 'Work' },
       { value: 'jane@home.example', type: 'home' },
     ]);
-    expect(patchUser({ userName: 'u' }, { op: 'add', path: 'emails[type eq "work"]', value: { value: 'w@x' } }).resource['emails']).toEqual([
-      { type: 'work', value: 'w@x' },
-    ]);
+    expect(patchUser({ userName: 'u' }, { op: 'add', path: 'emails[type eq "work"]', value: { value: 'w@x' } }).resource['emails']).toEqual(
+      [{ type: 'work', value: 'w@x' }],
+    );
   });
 });
 
 describe('leniencies beyond the RFC', () => {
   it('an unqualified enterprise attribute name resolves in the extension (tutorial path "manager")', () => {
-    const out = patchUser({ userName: 'u' }, { op: 'replace', path: 'employeeNumber', value: '9' }, { op: 'replace', value: { Department: 'D' } });
+    const out = patchUser(
+      { userName: 'u' },
+      { op: 'replace', path: 'employeeNumber', value: '9' },
+      { op: 'replace', value: { Department: 'D' } },
+    );
     expect(out.resource).toEqual({ userName: 'u', [EXT]: { employeeNumber: '9', department: 'D' } });
   });
 
@@ -649,9 +716,10 @@ describe('leniencies beyond the RFC', () => {
 
   it('emails.value without a filter sets the sub-attribute of every element, or creates one', () => {
     expect(patchUser({ userName: 'u' }, { op: 'add', path: 'emails.value', value: 'a@x' }).resource['emails']).toEqual([{ value: 'a@x' }]);
-    expect(patchUser({ userName: 'u', emails: [{ value: 'a@x', type: 'work' }] }, { op: 'replace', path: 'emails.display', value: 'A' }).resource['emails']).toEqual([
-      { value: 'a@x', type: 'work', display: 'A' },
-    ]);
+    expect(
+      patchUser({ userName: 'u', emails: [{ value: 'a@x', type: 'work' }] }, { op: 'replace', path: 'emails.display', value: 'A' })
+        .resource['emails'],
+    ).toEqual([{ value: 'a@x', type: 'work', display: 'A' }]);
   });
 
   it('the core schema URN as a container key in a path-less value', () => {
@@ -686,9 +754,11 @@ describe('RFC 7644 §3.5.2.3 replace', () => {
   });
 
   it('creates the element for a valuePath with an `and` of eq', () => {
-    expect(patchUser({ userName: 'u' }, { op: 'replace', path: 'emails[type eq "work" and primary eq true].value', value: 'w@x' }).resource['emails']).toEqual([
-      { type: 'work', primary: true, value: 'w@x' },
-    ]);
+    expect(
+      patchUser({ userName: 'u' }, { op: 'replace', path: 'emails[type eq "work" and primary eq true].value', value: 'w@x' }).resource[
+        'emails'
+      ],
+    ).toEqual([{ type: 'work', primary: true, value: 'w@x' }]);
   });
 
   it.each([
@@ -723,7 +793,10 @@ describe('RFC 7644 §3.5.2.3 replace', () => {
   });
 
   it('path-less replace with null values clears them', () => {
-    const out = patchUser(baseUser(), { op: 'replace', value: { displayName: null, 'name.formatted': '', [`${EXT}:employeeNumber`]: null } });
+    const out = patchUser(baseUser(), {
+      op: 'replace',
+      value: { displayName: null, 'name.formatted': '', [`${EXT}:employeeNumber`]: null },
+    });
     expect(out.resource).not.toHaveProperty('displayName');
     expect(out.resource['name']).toEqual({ givenName: 'Jane', familyName: 'Doe' });
     expect(out.resource[EXT]).not.toHaveProperty('employeeNumber');
@@ -747,7 +820,9 @@ describe('RFC 7644 §3.5.2.2 remove', () => {
   });
 
   it('removes the elements a filter matches', () => {
-    expect(patchUser(baseUser(), { op: 'remove', path: 'emails[type eq "home"]' }).resource['emails']).toEqual([{ value: 'jdoe@example.com', type: 'work', primary: true }]);
+    expect(patchUser(baseUser(), { op: 'remove', path: 'emails[type eq "home"]' }).resource['emails']).toEqual([
+      { value: 'jdoe@example.com', type: 'work', primary: true },
+    ]);
   });
 
   it('removing the last element leaves the attribute unassigned', () => {
@@ -794,10 +869,13 @@ describe('RFC 7644 §3.5.2.2 remove', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('mutability, required attributes and atomicity', () => {
-  it.each(['id', 'meta', 'meta.created', 'meta.lastModified', 'groups', 'groups[value eq "g"]'])('explicit path %s → mutability', (path) => {
-    expectScimError(() => patchUser(baseUser(), { op: 'replace', path, value: 'x' }), 'mutability');
-    expectScimError(() => patchUser(baseUser(), { op: 'remove', path }), 'mutability');
-  });
+  it.each(['id', 'meta', 'meta.created', 'meta.lastModified', 'groups', 'groups[value eq "g"]'])(
+    'explicit path %s → mutability',
+    (path) => {
+      expectScimError(() => patchUser(baseUser(), { op: 'replace', path, value: 'x' }), 'mutability');
+      expectScimError(() => patchUser(baseUser(), { op: 'remove', path }), 'mutability');
+    },
+  );
 
   it('read-only keys in a path-less value are ignored', () => {
     const out = patchUser(baseUser(), {
@@ -808,7 +886,10 @@ describe('mutability, required attributes and atomicity', () => {
   });
 
   it('unknown keys in a path-less value are ignored', () => {
-    const out = patchUser(baseUser(), { op: 'add', value: { favouriteColour: 'blue', 'urn:example:custom:2.0:User:tag': 'x', nickName: 'N' } });
+    const out = patchUser(baseUser(), {
+      op: 'add',
+      value: { favouriteColour: 'blue', 'urn:example:custom:2.0:User:tag': 'x', nickName: 'N' },
+    });
     expect(out.resource).toEqual({ ...baseUser(), nickName: 'N' });
   });
 
@@ -834,7 +915,13 @@ describe('mutability, required attributes and atomicity', () => {
     const current = baseUser();
     const snapshot = structuredClone(current);
     expectScimError(
-      () => patchUser(current, { op: 'replace', path: 'title', value: 'T' }, { op: 'remove', path: 'emails' }, { op: 'replace', path: 'active', value: 'perhaps' }),
+      () =>
+        patchUser(
+          current,
+          { op: 'replace', path: 'title', value: 'T' },
+          { op: 'remove', path: 'emails' },
+          { op: 'replace', path: 'active', value: 'perhaps' },
+        ),
       'invalidValue',
       /Operations\[2\].*active/,
     );
@@ -844,7 +931,12 @@ describe('mutability, required attributes and atomicity', () => {
   it('never mutates the current resource on success either', () => {
     const current = baseUser();
     const snapshot = structuredClone(current);
-    patchUser(current, { op: 'replace', path: 'emails[type eq "work"].value', value: 'x@y' }, { op: 'remove', path: `${EXT}:manager` }, { op: 'replace', path: 'name.givenName', value: 'Q' });
+    patchUser(
+      current,
+      { op: 'replace', path: 'emails[type eq "work"].value', value: 'x@y' },
+      { op: 'remove', path: `${EXT}:manager` },
+      { op: 'replace', path: 'name.givenName', value: 'Q' },
+    );
     expect(current).toEqual(snapshot);
   });
 });
@@ -921,7 +1013,11 @@ describe('parsePatchPath', () => {
   });
 
   it('an invalid path inside a PATCH → invalidPath naming the operation', () => {
-    expectScimError(() => patchUser(baseUser(), { op: 'replace', path: 'favouriteColour', value: 'x' }), 'invalidPath', /Operations\[0\].*favouriteColour/);
+    expectScimError(
+      () => patchUser(baseUser(), { op: 'replace', path: 'favouriteColour', value: 'x' }),
+      'invalidPath',
+      /Operations\[0\].*favouriteColour/,
+    );
   });
 });
 
@@ -929,7 +1025,12 @@ describe('changed', () => {
   it('is empty when nothing changes and lists paths in schema order otherwise', () => {
     expect(patchUser(baseUser(), { op: 'replace', path: 'displayName', value: 'Jane Doe' }).changed).toEqual([]);
     expect(
-      patchUser(baseUser(), { op: 'replace', path: `${EXT}:department`, value: 'Ops' }, { op: 'replace', path: 'active', value: false }, { op: 'add', path: 'userName', value: 'x' }).changed,
+      patchUser(
+        baseUser(),
+        { op: 'replace', path: `${EXT}:department`, value: 'Ops' },
+        { op: 'replace', path: 'active', value: false },
+        { op: 'add', path: 'userName', value: 'x' },
+      ).changed,
     ).toEqual(['userName', 'active', `${EXT}:department`]);
   });
 });
@@ -963,9 +1064,18 @@ describe('properties', () => {
   const value = fc.oneof(
     fc.string({ maxLength: 6 }),
     fc.constantFrom('True', 'False', '', null, true, false, 0),
-    fc.record({ value: fc.string({ maxLength: 4 }), type: fc.constantFrom('work', 'home'), primary: fc.constantFrom(true, 'True', false) }, { requiredKeys: [] }),
-    fc.array(fc.record({ value: fc.string({ maxLength: 4 }), type: fc.constantFrom('work', 'home') }, { requiredKeys: [] }), { maxLength: 3 }),
-    fc.dictionary(fc.constantFrom('displayName', 'name.givenName', 'active', 'meta', 'id', EXT), fc.oneof(fc.string({ maxLength: 4 }), fc.constant(null)), { maxKeys: 3 }),
+    fc.record(
+      { value: fc.string({ maxLength: 4 }), type: fc.constantFrom('work', 'home'), primary: fc.constantFrom(true, 'True', false) },
+      { requiredKeys: [] },
+    ),
+    fc.array(fc.record({ value: fc.string({ maxLength: 4 }), type: fc.constantFrom('work', 'home') }, { requiredKeys: [] }), {
+      maxLength: 3,
+    }),
+    fc.dictionary(
+      fc.constantFrom('displayName', 'name.givenName', 'active', 'meta', 'id', EXT),
+      fc.oneof(fc.string({ maxLength: 4 }), fc.constant(null)),
+      { maxKeys: 3 },
+    ),
   );
   const op = fc.record(
     { op: fc.constantFrom('add', 'Add', 'replace', 'Replace', 'remove', 'Remove'), path: fc.constantFrom(...paths), value },

@@ -9,7 +9,10 @@ const user = {
   id: '1',
   userName: 'ana',
   name: { givenName: 'Ana', familyName: 'Lima' },
-  emails: [{ value: 'a@x.com', type: 'work', primary: true }, { value: 'b@x.com', type: 'home' }],
+  emails: [
+    { value: 'a@x.com', type: 'work', primary: true },
+    { value: 'b@x.com', type: 'home' },
+  ],
   [ENT]: { employeeNumber: '7', department: 'R&D' },
   meta: { resourceType: 'User' },
 };
@@ -22,7 +25,10 @@ describe('projection', () => {
       id: '1',
       userName: 'ana',
       name: { givenName: 'Ana' },
-      emails: [{ type: 'work', value: 'a@x.com' }, { type: 'home', value: 'b@x.com' }],
+      emails: [
+        { type: 'work', value: 'a@x.com' },
+        { type: 'home', value: 'b@x.com' },
+      ],
     });
   });
 

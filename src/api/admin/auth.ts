@@ -1,7 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { AccessError } from '../../directory/access/errors.js';
 import type { AdminContext } from '../../directory/access/types.js';
-import { consoleSession } from '../../console/sessions.js';
 import { authenticateAdminKey, type AdminScope } from '../../store/admin-keys.repo.js';
 import type { AppEnv } from '../env.js';
 import { recordRefusedAuthentication } from '../refused-auth.js';
@@ -13,8 +12,9 @@ import { recordRefusedAuthentication } from '../refused-auth.js';
  */
 export const adminAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
-  // Without a key, the admin console's session cookie (src/console/sessions.ts) may stand in.
-  const session = match ? null : consoleSession(c);
+  // Without a key, another credential may stand in: the admin console's session cookie, which
+  // src/app.ts wires in as `adminSession` (the admin API imports nothing of the console).
+  const session = match ? null : (c.get('deps').adminSession?.(c) ?? null);
   if (session) {
     c.set('admin', session);
     await next();

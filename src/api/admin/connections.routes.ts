@@ -15,7 +15,10 @@ const ConnectionSchema = z
     id: z.string(),
     source: z.string().openapi({ description: 'The IdP: the scimSource of what it pushes.', example: 'okta' }),
     createdAt: z.string(),
-    lastUsedAt: z.string().nullable().openapi({ description: 'The last SCIM call with one of its tokens (recorded at most once a minute).' }),
+    lastUsedAt: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The last SCIM call with one of its tokens (recorded at most once a minute).' }),
     liveTokens: z.number().int().openapi({ description: 'Tokens not revoked.' }),
   })
   .openapi('Connection');

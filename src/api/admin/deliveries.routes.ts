@@ -67,7 +67,9 @@ const DeliveriesSchema = z
         finishedAt: z.string().nullable(),
       })
       .nullable()
-      .openapi({ description: 'The last reconciliation pass (every member and group compared with the application); under way while phase is set' }),
+      .openapi({
+        description: 'The last reconciliation pass (every member and group compared with the application); under way while phase is set',
+      }),
     pending: z.array(PendingSchema),
     recent: z.array(CallSchema),
   })
@@ -118,7 +120,10 @@ const reconcile = createRoute({
   tags,
   summary: 'Compare every member and group with the application again (after a restore, or when it was emptied)',
   middleware: [manage],
-  responses: { 202: json(z.object({ started: z.boolean() }), 'The pass is under way; see reconcile in GET /api/deliveries'), ...errorResponses(400, 401, 403) },
+  responses: {
+    202: json(z.object({ started: z.boolean() }), 'The pass is under way; see reconcile in GET /api/deliveries'),
+    ...errorResponses(400, 401, 403),
+  },
 });
 
 const drop = createRoute({
@@ -135,9 +140,22 @@ export function deliveriesRoutes(): OpenAPIHono<AppEnv> {
   const app = adminApp();
   app.openapi(list, (c) => c.json(deliveries.listDeliveries(adminContext(c), c.req.valid('query')), 200));
   app.openapi(approveAll, (c) =>
-    c.json(audited(c, 200, () => deliveries.approveHeldRemovals(adminContext(c)), (r) => ({ summary: { change: { approved: r.approved } } })), 200),
+    c.json(
+      audited(
+        c,
+        200,
+        () => deliveries.approveHeldRemovals(adminContext(c)),
+        (r) => ({ summary: { change: { approved: r.approved } } }),
+      ),
+      200,
+    ),
   );
-  app.openapi(reconcile, (c) => c.json(audited(c, 202, () => deliveries.reconcileAll(adminContext(c))), 202));
+  app.openapi(reconcile, (c) =>
+    c.json(
+      audited(c, 202, () => deliveries.reconcileAll(adminContext(c))),
+      202,
+    ),
+  );
   app.openapi(retry, (c) => {
     const { entityType, entityId } = c.req.valid('param');
     audited(c, 204, () => deliveries.retryDelivery(adminContext(c), entityType, entityId));

@@ -207,17 +207,30 @@ export function groupsRoutes(): OpenAPIHono<AppEnv> {
   app.openapi(listGroups, (c) => c.json(groups.listGroups(adminContext(c), c.req.valid('query')), 200));
   app.openapi(createGroup, (c) => {
     const input = c.req.valid('json');
-    const created = audited(c, 201, () => groups.createGroup(adminContext(c), input), (g) => ({
-      resourceId: g.id,
-      resourceName: g.name,
-      summary: { ...membersSummary([...new Set(input.memberIds ?? [])], []), change: { bindings: input.bindings?.length ?? 0 } },
-    }));
+    const created = audited(
+      c,
+      201,
+      () => groups.createGroup(adminContext(c), input),
+      (g) => ({
+        resourceId: g.id,
+        resourceName: g.name,
+        summary: { ...membersSummary([...new Set(input.memberIds ?? [])], []), change: { bindings: input.bindings?.length ?? 0 } },
+      }),
+    );
     return c.json(created, 201);
   });
   app.openapi(getGroup, (c) => c.json(groups.getGroup(adminContext(c), c.req.valid('param').id), 200));
   app.openapi(renameGroup, (c) => {
     const { name } = c.req.valid('json');
-    return c.json(audited(c, 200, () => groups.renameGroup(adminContext(c), c.req.valid('param').id, name), () => ({ summary: { change: { name } } })), 200);
+    return c.json(
+      audited(
+        c,
+        200,
+        () => groups.renameGroup(adminContext(c), c.req.valid('param').id, name),
+        () => ({ summary: { change: { name } } }),
+      ),
+      200,
+    );
   });
   app.openapi(deleteGroup, (c) => {
     audited(c, 204, () => groups.deleteGroup(adminContext(c), c.req.valid('param').id));
@@ -226,26 +239,46 @@ export function groupsRoutes(): OpenAPIHono<AppEnv> {
   app.openapi(listMembers, (c) => c.json({ data: groups.listGroupMembers(adminContext(c), c.req.valid('param').id) }, 200));
   app.openapi(addMember, (c) => {
     const { userId } = c.req.valid('json');
-    const member = audited(c, 201, () => groups.addGroupMember(adminContext(c), c.req.valid('param').id, userId), () => ({
-      summary: membersSummary([userId], []),
-    }));
+    const member = audited(
+      c,
+      201,
+      () => groups.addGroupMember(adminContext(c), c.req.valid('param').id, userId),
+      () => ({
+        summary: membersSummary([userId], []),
+      }),
+    );
     return c.json(member, 201);
   });
   app.openapi(removeMember, (c) => {
     const { id, userId } = c.req.valid('param');
-    audited(c, 204, () => groups.removeGroupMember(adminContext(c), id, userId), () => ({ summary: membersSummary([], [userId]) }));
+    audited(
+      c,
+      204,
+      () => groups.removeGroupMember(adminContext(c), id, userId),
+      () => ({ summary: membersSummary([], [userId]) }),
+    );
     return c.body(null, 204);
   });
   app.openapi(listBindings, (c) => c.json({ data: groups.listBindings(adminContext(c), c.req.valid('param').id) }, 200));
   app.openapi(addBinding, (c) => {
-    const binding = audited(c, 201, () => groups.addBinding(adminContext(c), c.req.valid('param').id, c.req.valid('json')), (b) => ({
-      summary: { change: bindingChange(b) },
-    }));
+    const binding = audited(
+      c,
+      201,
+      () => groups.addBinding(adminContext(c), c.req.valid('param').id, c.req.valid('json')),
+      (b) => ({
+        summary: { change: bindingChange(b) },
+      }),
+    );
     return c.json(binding, 201);
   });
   app.openapi(removeBinding, (c) => {
     const { id, bindingId } = c.req.valid('param');
-    audited(c, 204, () => groups.removeBinding(adminContext(c), id, bindingId), () => ({ summary: { change: { bindingId } } }));
+    audited(
+      c,
+      204,
+      () => groups.removeBinding(adminContext(c), id, bindingId),
+      () => ({ summary: { change: { bindingId } } }),
+    );
     return c.body(null, 204);
   });
   return app;

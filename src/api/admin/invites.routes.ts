@@ -70,11 +70,16 @@ export function invitesRoutes(): OpenAPIHono<AppEnv> {
   app.openapi(createInvites, (c) => {
     const { invites } = c.req.valid('json');
     // The log names who was invited and with which role; never the invite codes.
-    const created = audited(c, 201, () => members.createInvites(adminContext(c), invites), (r) => ({
-      resourceId: r.invites.length === 1 ? r.invites[0]!.id : null,
-      resourceName: invites.map((i) => i.email).join(', '),
-      summary: { invited: invites.map((i) => i.email), change: { roles: [...new Set(invites.map((i) => i.role))].join(',') } },
-    }));
+    const created = audited(
+      c,
+      201,
+      () => members.createInvites(adminContext(c), invites),
+      (r) => ({
+        resourceId: r.invites.length === 1 ? r.invites[0]!.id : null,
+        resourceName: invites.map((i) => i.email).join(', '),
+        summary: { invited: invites.map((i) => i.email), change: { roles: [...new Set(invites.map((i) => i.role))].join(',') } },
+      }),
+    );
     return c.json(created, 201);
   });
   return app;

@@ -61,9 +61,7 @@ const AccessReportSchema = z
     email: z.string(),
     organizationRole: OrgRoleSchema,
     status: z.enum(['active', 'disabled']),
-    groups: z.array(
-      z.object({ id: z.string(), name: z.string(), scimSource: z.string().nullable(), bindings: z.array(BindingSchema) }),
-    ),
+    groups: z.array(z.object({ id: z.string(), name: z.string(), scimSource: z.string().nullable(), bindings: z.array(BindingSchema) })),
     directGrants: z.array(BindingSchema),
     effective: z.array(
       z.object({
@@ -83,10 +81,7 @@ const AccessReportSchema = z
 const UserId = z.object({ userId: pathParam('userId', 'The member (for an IdP-pushed person, the SCIM id of their first identity).') });
 
 const ListQuery = z.object({
-  includeDisabled: z
-    .enum(['true', 'false'])
-    .optional()
-    .openapi({ description: 'true to list disabled members too (default false).' }),
+  includeDisabled: z.enum(['true', 'false']).optional().openapi({ description: 'true to list disabled members too (default false).' }),
 });
 
 /** Exactly one change per request, as the LangWatch API takes it. */
@@ -165,7 +160,15 @@ export function membersRoutes(): OpenAPIHono<AppEnv> {
     // The schema guarantees exactly one of the two.
     const change = role !== undefined ? { role } : { disabled: disabled! };
     const logged: Record<string, string | boolean> = role !== undefined ? { role } : { disabled: disabled! };
-    return c.json(audited(c, 200, () => members.updateMember(adminContext(c), c.req.valid('param').userId, change), () => ({ summary: { change: logged } })), 200);
+    return c.json(
+      audited(
+        c,
+        200,
+        () => members.updateMember(adminContext(c), c.req.valid('param').userId, change),
+        () => ({ summary: { change: logged } }),
+      ),
+      200,
+    );
   });
   app.openapi(removeMember, (c) => {
     audited(c, 204, () => members.removeMember(adminContext(c), c.req.valid('param').userId));

@@ -45,7 +45,10 @@ export const bodyOf = <T extends z.ZodType>(schema: T) => ({
 });
 
 export const pathParam = (name: string, description: string) =>
-  z.string().min(1).openapi({ param: { name, in: 'path' }, description });
+  z
+    .string()
+    .min(1)
+    .openapi({ param: { name, in: 'path' }, description });
 
 /** Ids a client names in a body: the same shape as path ids. */
 export const Id = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');

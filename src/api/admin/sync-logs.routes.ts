@@ -14,17 +14,19 @@ const view = requireScope('organization:view');
 const tags = ['Sync log'];
 
 const Filters = z.object({
-  kind: z
-    .enum(['scim', 'admin'])
-    .optional()
-    .openapi({ description: 'scim: what the IdPs sent; admin: what admins did through the admin API, the console or the CLI. Both when absent.' }),
+  kind: z.enum(['scim', 'admin']).optional().openapi({
+    description: 'scim: what the IdPs sent; admin: what admins did through the admin API, the console or the CLI. Both when absent.',
+  }),
   source: z.string().max(64).optional().openapi({ description: 'The connection source: okta, azure-ad, ...' }),
   connectionId: z.string().max(200).optional(),
   resourceType: z.enum(['User', 'Group']).optional(),
   resourceId: z.string().max(200).optional(),
   user: z.string().max(300).optional().openapi({ description: 'A userName or email (case-insensitive).' }),
   group: z.string().max(300).optional().openapi({ description: 'A group id or displayName (case-insensitive).' }),
-  outcome: z.enum(['success', 'failed', 'pending']).optional().openapi({ description: 'pending: what it caused downstream is not delivered yet.' }),
+  outcome: z
+    .enum(['success', 'failed', 'pending'])
+    .optional()
+    .openapi({ description: 'pending: what it caused downstream is not delivered yet.' }),
   from: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
   to: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
   q: z.string().max(300).optional().openapi({ description: 'Text in the request path.' }),
@@ -50,11 +52,9 @@ const Summary = z
       .optional()
       .openapi({ description: "An admin change's plain values: a new name, a role, a binding's scope." }),
     invited: z.array(z.string()).optional().openapi({ description: 'The emails an admin invited.' }),
-    repeated: z
-      .number()
-      .int()
-      .optional()
-      .openapi({ description: 'Refused authentications from the same address folded into this entry (at most one entry per address a minute).' }),
+    repeated: z.number().int().optional().openapi({
+      description: 'Refused authentications from the same address folded into this entry (at most one entry per address a minute).',
+    }),
   })
   .openapi('SyncLogSummary');
 
@@ -86,12 +86,18 @@ const Entry = z
     userAgent: z.string().nullable(),
     summary: Summary,
     kind: z.enum(['scim', 'admin']),
-    detail: z.string().nullable().openapi({ description: 'On a refusal: the message the client was told (a SCIM detail, an admin error message).' }),
-    errorCode: z.string().nullable().openapi({ description: 'On a refused admin action: the error code (scim_managed_group, forbidden, ...).' }),
+    detail: z
+      .string()
+      .nullable()
+      .openapi({ description: 'On a refusal: the message the client was told (a SCIM detail, an admin error message).' }),
+    errorCode: z
+      .string()
+      .nullable()
+      .openapi({ description: 'On a refused admin action: the error code (scim_managed_group, forbidden, ...).' }),
     resourceName: z
       .string()
       .nullable()
-      .openapi({ description: "What the entry is about in words: a userName, displayName, group name, member email or key name." }),
+      .openapi({ description: 'What the entry is about in words: a userName, displayName, group name, member email or key name.' }),
     actor: Actor.nullable().openapi({ description: 'Who made an admin change: the key (never its secret) and how it came.' }),
     clientIp: z.string().nullable().openapi({ description: 'For a request refused for authentication: the peer address.' }),
     forwardedFor: z.string().nullable().openapi({ description: 'X-Forwarded-For as received (a claim).' }),
@@ -139,7 +145,15 @@ const one = createRoute({
   tags,
   summary: 'One entry, with the entities it marked and the calls they caused downstream',
   middleware: [view],
-  request: { params: z.object({ id: z.coerce.number().int().min(1).openapi({ param: { name: 'id', in: 'path' } }) }) },
+  request: {
+    params: z.object({
+      id: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .openapi({ param: { name: 'id', in: 'path' } }),
+    }),
+  },
   responses: {
     200: json(
       Entry.extend({

@@ -10,9 +10,7 @@ type Issue = z.core.$ZodIssue;
 /** `bindings[0].customRoleId`: the field as a client would write it. */
 function fieldPath(path: PropertyKey[], target: string): string {
   if (path.length === 0) return target === 'json' ? 'body' : target;
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-    .join('');
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 }
 
 /** Zod's wording, made to read after a field name ("name: is required"). */

@@ -45,7 +45,11 @@ function parseOperations(body: unknown): { ops: BulkOperation[]; failOnErrors: n
   const rawFail = b.failOnErrors;
   // Number() of a JSON object whose toString key is not a function throws; only primitives convert.
   const failOnErrors =
-    rawFail === undefined || rawFail === null ? Infinity : typeof rawFail === 'number' || typeof rawFail === 'string' ? Number(rawFail) : NaN;
+    rawFail === undefined || rawFail === null
+      ? Infinity
+      : typeof rawFail === 'number' || typeof rawFail === 'string'
+        ? Number(rawFail)
+        : NaN;
   if (!Number.isInteger(failOnErrors) && failOnErrors !== Infinity) throw ScimError.invalidValue('failOnErrors must be an integer.');
   const seen = new Set<string>();
   const parsed = ops.map((raw, i) => {
@@ -116,7 +120,12 @@ function runBulk(c: Context<AppEnv>, ops: BulkOperation[], failOnErrors: number)
     if (results.has(i) || errors >= failOnErrors) return;
     const op = ops[i]!;
     // Each operation is logged as its own write, under the Bulk request's id.
-    const opCtx = { ...ctx, ...(ctx.log ? { log: { ...ctx.log, method: op.method, path: `/scim/v2${op.path.startsWith('/') ? '' : '/'}${op.path}`, written: false } } : {}) };
+    const opCtx = {
+      ...ctx,
+      ...(ctx.log
+        ? { log: { ...ctx.log, method: op.method, path: `/scim/v2${op.path.startsWith('/') ? '' : '/'}${op.path}`, written: false } }
+        : {}),
+    };
     const result: BulkResult = { method: op.method, status: '' };
     if (op.bulkId) result.bulkId = op.bulkId;
     running.add(i);
@@ -125,13 +134,20 @@ function runBulk(c: Context<AppEnv>, ops: BulkOperation[], failOnErrors: number)
         const dep = byBulkId.get(ref);
         if (dep !== undefined && !running.has(dep)) execute(dep);
         if (!ids.has(ref)) {
-          throw new ScimError(409, `bulkId "${ref}" cannot be resolved: no successful POST in this request defines it, or the references form a cycle.`, 'invalidValue');
+          throw new ScimError(
+            409,
+            `bulkId "${ref}" cannot be resolved: no successful POST in this request defines it, or the references form a cycle.`,
+            'invalidValue',
+          );
         }
       }
       const { resource, id } = route(substitute(op.path, ids) as string);
       const data = substitute(op.data, ids);
       const needsId = op.method !== 'POST';
-      if (needsId !== (id !== undefined)) throw ScimError.invalidPath(`${op.method} ${op.path}: ${needsId ? 'the path needs a resource id' : 'POST goes to a resource type endpoint'}.`);
+      if (needsId !== (id !== undefined))
+        throw ScimError.invalidPath(
+          `${op.method} ${op.path}: ${needsId ? 'the path needs a resource id' : 'POST goes to a resource type endpoint'}.`,
+        );
       let state;
       switch (op.method) {
         case 'POST':

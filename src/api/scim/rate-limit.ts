@@ -23,7 +23,7 @@ export const scimRateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   const connection = c.get('connection');
   if (!(rate > 0) || !connection) return next();
   let buckets = bucketsByApp.get(deps);
-  if (!buckets) bucketsByApp.set(deps, (buckets = new Map()));
+  if (!buckets) bucketsByApp.set(deps, (buckets = new Map<string, Bucket>()));
   const now = performance.now();
   const bucket = buckets.get(connection.id) ?? { tokens: burst, at: now };
   bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * rate);

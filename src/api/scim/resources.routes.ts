@@ -124,11 +124,7 @@ function projectionFrom(kind: ResourceKind, source: Record<string, unknown>): Pr
   return parseProjection(kind, str(source.attributes), str(source.excludedattributes));
 }
 
-export function runList<View>(
-  c: Context<AppEnv>,
-  r: Resource<View>,
-  source: Record<string, unknown>,
-): Response {
+export function runList<View>(c: Context<AppEnv>, r: Resource<View>, source: Record<string, unknown>): Response {
   const projection = projectionFrom(r.kind, source);
   const result = r.list(scimContext(c), listParamsFrom(source), wants(projection, r.related));
   const baseUrl = baseUrlOf(c);

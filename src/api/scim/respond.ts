@@ -23,9 +23,7 @@ export async function readJson(c: Context): Promise<unknown> {
   const declared = c.req.header('content-type');
   const mediaType = declared?.split(';')[0]!.trim().toLowerCase();
   if (mediaType && !JSON_TYPES.has(mediaType) && mediaType !== 'text/plain') {
-    throw ScimError.unsupportedMediaType(
-      `Content-Type ${mediaType} is not accepted; send application/scim+json or application/json.`,
-    );
+    throw ScimError.unsupportedMediaType(`Content-Type ${mediaType} is not accepted; send application/scim+json or application/json.`);
   }
   const text = await c.req.text();
   if (text.trim() === '') throw ScimError.invalidSyntax('The request body is empty; a JSON object is expected.');

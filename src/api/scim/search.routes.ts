@@ -4,15 +4,7 @@ import { listResponse } from '../../scim/render.js';
 import { parseProjection, project, wants } from '../../scim/projection.js';
 import { DEFAULT_COUNT, MAX_COUNT } from '../../directory/query.js';
 import type { AppEnv } from '../env.js';
-import {
-  baseUrlOf,
-  groupResource,
-  listParamsFrom,
-  paramText,
-  scimContext,
-  searchRequestParams,
-  userResource,
-} from './resources.routes.js';
+import { baseUrlOf, groupResource, listParamsFrom, paramText, scimContext, searchRequestParams, userResource } from './resources.routes.js';
 import { readJson, scimJson } from './respond.js';
 
 /**

@@ -31,7 +31,12 @@ const errorOf = (data: unknown): { code?: unknown; message?: unknown } =>
  * status in `acceptStatuses`), rejects with an ApiError carrying the house error's code and message.
  * The type parameter is what the endpoint is documented to answer: the bridge's own API.
  */
-export async function request<T = unknown>(method: string, path: string, body?: unknown, acceptStatuses: readonly number[] = []): Promise<{ status: number; data: T }> {
+export async function request<T = unknown>(
+  method: string,
+  path: string,
+  body?: unknown,
+  acceptStatuses: readonly number[] = [],
+): Promise<{ status: number; data: T }> {
   const headers: Record<string, string> = { Accept: 'application/json', [CONSOLE_HEADER]: CONSOLE_HEADER_VALUE };
   const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (body !== undefined) {

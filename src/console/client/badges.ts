@@ -16,11 +16,21 @@ export function ownerBadge(source: string | null | undefined): HTMLSpanElement {
 export function lockSvg(): SVGSVGElement {
   const NS = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(NS, 'svg');
-  for (const [name, value] of [['viewBox', '0 0 16 16'], ['width', '16'], ['height', '16'], ['class', 'icon'], ['aria-hidden', 'true'], ['focusable', 'false']] as const) {
+  for (const [name, value] of [
+    ['viewBox', '0 0 16 16'],
+    ['width', '16'],
+    ['height', '16'],
+    ['class', 'icon'],
+    ['aria-hidden', 'true'],
+    ['focusable', 'false'],
+  ] as const) {
     svg.setAttribute(name, value);
   }
   const path = document.createElementNS(NS, 'path');
-  path.setAttribute('d', 'M4 7V5a4 4 0 1 1 8 0v2h1a1 1 0 0 1 1 1v6a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V8a1 1 0 0 1 1-1h1zm2 0h4V5a2 2 0 1 0-4 0v2z');
+  path.setAttribute(
+    'd',
+    'M4 7V5a4 4 0 1 1 8 0v2h1a1 1 0 0 1 1 1v6a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V8a1 1 0 0 1 1-1h1zm2 0h4V5a2 2 0 1 0-4 0v2z',
+  );
   svg.appendChild(path);
   return svg;
 }

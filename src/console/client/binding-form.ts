@@ -9,7 +9,9 @@ import { announce, field, h, select } from './dom.js';
 import { manageProps } from './state.js';
 import { BINDING_ROLES, SCOPE_TYPES, type Binding, type BindingRole, type GroupSummary, type ScopeType } from './types.js';
 
-export function bindingText(b: Pick<Binding, 'role' | 'scopeType' | 'scopeId'> & { customRoleId?: string | null; customRoleName?: string | null }): string {
+export function bindingText(
+  b: Pick<Binding, 'role' | 'scopeType' | 'scopeId'> & { customRoleId?: string | null; customRoleName?: string | null },
+): string {
   const role = b.role === 'CUSTOM' ? `CUSTOM ${b.customRoleName ?? b.customRoleId ?? ''}` : b.role;
   return `${role} on ${b.scopeType}${b.scopeType === 'ORGANIZATION' ? '' : ` ${b.scopeId}`}`;
 }
@@ -24,8 +26,16 @@ export function knownScopes(groups: readonly Pick<GroupSummary, 'bindings'>[]): 
 }
 
 export function bindingForm(groupId: string, scopes: Record<'TEAM' | 'PROJECT', string[]>, onDone: () => Promise<void>): HTMLFormElement {
-  const role = select('role', BINDING_ROLES.map((r) => [r, r] as const), 'MEMBER');
-  const scopeType = select('scopeType', ['TEAM', 'PROJECT', 'ORGANIZATION'].map((s) => [s, s] as const), 'TEAM');
+  const role = select(
+    'role',
+    BINDING_ROLES.map((r) => [r, r] as const),
+    'MEMBER',
+  );
+  const scopeType = select(
+    'scopeType',
+    ['TEAM', 'PROJECT', 'ORGANIZATION'].map((s) => [s, s] as const),
+    'TEAM',
+  );
   const suggestions = h('datalist', { id: 'scope-ids' });
   const scopeId = h('input', { type: 'text', name: 'scopeId', autocomplete: 'off', list: 'scope-ids' });
   const customRoleId = h('input', { type: 'text', name: 'customRoleId', autocomplete: 'off' });

@@ -74,7 +74,15 @@ export function table(caption: string | null, columns: readonly Column[], rows: 
       'table',
       null,
       caption ? h('caption', null, caption) : null,
-      h('thead', null, h('tr', null, columns.map((c) => (typeof c === 'string' ? h('th', { scope: 'col' }, c) : h('th', { scope: 'col', class: c[1] }, c[0]))))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          columns.map((c) => (typeof c === 'string' ? h('th', { scope: 'col' }, c) : h('th', { scope: 'col', class: c[1] }, c[0]))),
+        ),
+      ),
       h('tbody', null, rows),
     ),
   );
@@ -85,8 +93,16 @@ export function field(label: string, control: HTMLElement, hint?: string | null)
   return h('div', { class: 'field' }, h('label', { for: control.id }, label), control, hint ? h('small', { class: 'muted' }, hint) : null);
 }
 
-export function select(name: string, options: readonly (readonly [value: string, label: string])[], value?: string | null): HTMLSelectElement {
-  return h('select', { name }, options.map(([v, label]) => h('option', { value: v, selected: v === (value ?? '') }, label)));
+export function select(
+  name: string,
+  options: readonly (readonly [value: string, label: string])[],
+  value?: string | null,
+): HTMLSelectElement {
+  return h(
+    'select',
+    { name },
+    options.map(([v, label]) => h('option', { value: v, selected: v === (value ?? '') }, label)),
+  );
 }
 
 export function pageHeader(view: HTMLElement, title: string, intro?: string): void {

@@ -17,7 +17,12 @@ export function summaryText(s: LogSummary | null | undefined): string {
   const removed = removedCount(s);
   if (added) parts.push(`+${added}${added === 1 ? ' member' : ' members'}`);
   if (removed) parts.push(`−${removed}${removed === 1 ? ' member' : ' members'}`);
-  if (s.change) parts.push(Object.entries(s.change).map(([k, v]) => `${k}: ${v === null ? '—' : String(v)}`).join(', '));
+  if (s.change)
+    parts.push(
+      Object.entries(s.change)
+        .map(([k, v]) => `${k}: ${v === null ? '—' : String(v)}`)
+        .join(', '),
+    );
   if (s.invited?.length) parts.push(`invited ${s.invited.join(', ')}`);
   if (s.repeated) parts.push(`repeated ${s.repeated}×`);
   return parts.join('; ');
@@ -29,9 +34,21 @@ const VIA: Record<string, string> = { api: 'the admin API', console: 'the consol
 export function whoOf(e: LogEntry): HTMLElement {
   if (e.kind === 'admin') {
     const name = e.actor?.name ?? e.actor?.keyId ?? 'an admin key';
-    return h('span', { class: 'who', title: e.actor?.keyId ? `admin key ${e.actor.keyId}` : null }, badge('admin', 'admin'), ' ', name, e.actor ? h('span', { class: 'muted' }, ` via ${VIA[e.actor.via] ?? e.actor.via}`) : null);
+    return h(
+      'span',
+      { class: 'who', title: e.actor?.keyId ? `admin key ${e.actor.keyId}` : null },
+      badge('admin', 'admin'),
+      ' ',
+      name,
+      e.actor ? h('span', { class: 'muted' }, ` via ${VIA[e.actor.via] ?? e.actor.via}`) : null,
+    );
   }
   if (e.source) return ownerBadge(e.source);
-  if (e.clientIp) return h('span', { class: 'muted', title: e.forwardedFor ? `X-Forwarded-For: ${e.forwardedFor}` : null }, `unknown client ${e.clientIp}`);
+  if (e.clientIp)
+    return h(
+      'span',
+      { class: 'muted', title: e.forwardedFor ? `X-Forwarded-For: ${e.forwardedFor}` : null },
+      `unknown client ${e.clientIp}`,
+    );
   return h('span', { class: 'muted' }, '—');
 }

@@ -37,7 +37,12 @@ export function forgetNames(): void {
 export const isGroupType = (type: string | null | undefined): boolean => type === 'Group' || type === 'group';
 
 /** "User Ana Lima" linking to the member, "Group Engineering" linking to the group, else the id. */
-export function resourceLink(type: string | null | undefined, id: string | null | undefined, names: Names | null, knownAs?: string | null): HTMLElement {
+export function resourceLink(
+  type: string | null | undefined,
+  id: string | null | undefined,
+  names: Names | null,
+  knownAs?: string | null,
+): HTMLElement {
   if (!id) return h('span', { class: 'muted' }, knownAs ? `${type ?? ''} ${knownAs}`.trim() : (type ?? '—'));
   const isGroup = isGroupType(type);
   // The name today, else the one the entry recorded (a resource since deleted or renamed).

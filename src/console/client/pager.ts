@@ -32,5 +32,10 @@ export function pagedTable(
   previous.addEventListener('click', () => show(pageNo - 1, true));
   next.addEventListener('click', () => show(pageNo + 1, true));
   show(0, false);
-  return h('div', { class: 'paged', 'data-paged': label }, wrap, h('nav', { class: 'pager toolbar', 'aria-label': `Pages of ${label}` }, previous, status, next));
+  return h(
+    'div',
+    { class: 'paged', 'data-paged': label },
+    wrap,
+    h('nav', { class: 'pager toolbar', 'aria-label': `Pages of ${label}` }, previous, status, next),
+  );
 }

@@ -51,7 +51,12 @@ export function pendingBadge(p: PendingDelivery | undefined): HTMLElement | null
   if (!p) return null;
   return h(
     'a',
-    { href: '#/deliveries', class: `badge ${p.state}`, title: `Waiting on a delivery to the application: ${describe(p)}`, 'data-pending': p.state },
+    {
+      href: '#/deliveries',
+      class: `badge ${p.state}`,
+      title: `Waiting on a delivery to the application: ${describe(p)}`,
+      'data-pending': p.state,
+    },
     BADGE_TEXT[p.state],
   );
 }

@@ -11,6 +11,8 @@ export function pushedBy(sources: readonly string[]): Child {
 export function statusCell(m: Pick<MemberSummary, 'status' | 'disabledBy'>): Child {
   return [
     badge(m.status, m.status),
-    m.disabledBy.length ? h('span', { class: 'muted' }, ` by ${m.disabledBy.map((x) => (x === 'idp' ? 'the IdP' : 'an admin')).join(' and ')}`) : null,
+    m.disabledBy.length
+      ? h('span', { class: 'muted' }, ` by ${m.disabledBy.map((x) => (x === 'idp' ? 'the IdP' : 'an admin')).join(' and ')}`)
+      : null,
   ];
 }

@@ -10,16 +10,7 @@ import * as members from '../../store/org-members.repo.js';
 import { markGroup } from './marks.js';
 import { now } from '../context.js';
 import { AccessError, idpName } from './errors.js';
-import type {
-  AdminContext,
-  Binding,
-  BindingInput,
-  GroupCreated,
-  GroupDetail,
-  GroupMember,
-  GroupSummary,
-  Page,
-} from './types.js';
+import type { AdminContext, Binding, BindingInput, GroupCreated, GroupDetail, GroupMember, GroupSummary, Page } from './types.js';
 
 export function toBinding(b: BindingRow): Binding {
   return { id: b.id, role: b.role, customRoleId: b.customRoleId, customRoleName: null, scopeType: b.scopeType, scopeId: b.scopeId };
@@ -97,7 +88,9 @@ function checkedBinding(ctx: AdminContext, input: BindingInput): Omit<BindingRow
 function insertBinding(ctx: AdminContext, groupId: string, input: BindingInput, at: string): BindingRow {
   const b = checkedBinding(ctx, input);
   const existing = groups.bindingsOfGroups(ctx.db, [groupId]).get(groupId) ?? [];
-  if (existing.some((e) => e.role === b.role && e.customRoleId === b.customRoleId && e.scopeType === b.scopeType && e.scopeId === b.scopeId)) {
+  if (
+    existing.some((e) => e.role === b.role && e.customRoleId === b.customRoleId && e.scopeType === b.scopeType && e.scopeId === b.scopeId)
+  ) {
     throw new AccessError('duplicate_binding', `The group already has ${b.role} on ${b.scopeType} ${b.scopeId}.`);
   }
   return groups.insertBinding(ctx.db, { organizationId: ctx.organizationId, groupId, memberId: null, ...b }, at);
@@ -106,7 +99,10 @@ function insertBinding(ctx: AdminContext, groupId: string, input: BindingInput, 
 export function listGroups(ctx: AdminContext, q: { page: number; limit: number }): Page<GroupSummary> {
   return ctx.db.transaction(() => {
     const rows = groups.listOrgGroups(ctx.db, ctx.organizationId, (q.page - 1) * q.limit, q.limit);
-    const bindings = groups.bindingsOfGroups(ctx.db, rows.map((g) => g.id));
+    const bindings = groups.bindingsOfGroups(
+      ctx.db,
+      rows.map((g) => g.id),
+    );
     const total = groups.countOrgGroups(ctx.db, ctx.organizationId);
     return {
       data: rows.map((g) => summary(g, bindings.get(g.id) ?? [])),
@@ -115,10 +111,7 @@ export function listGroups(ctx: AdminContext, q: { page: number; limit: number }
   })();
 }
 
-export function createGroup(
-  ctx: AdminContext,
-  input: { name: string; bindings?: BindingInput[]; memberIds?: string[] },
-): GroupCreated {
+export function createGroup(ctx: AdminContext, input: { name: string; bindings?: BindingInput[]; memberIds?: string[] }): GroupCreated {
   return ctx.db.transaction(() => {
     const memberIds = [...new Set(input.memberIds ?? [])];
     assertMembers(ctx, memberIds);

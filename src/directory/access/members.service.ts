@@ -47,7 +47,10 @@ function isLastActiveAdmin(ctx: AdminContext, m: MemberRow): boolean {
 
 function report(ctx: AdminContext, m: MemberRow): AccessReport {
   const memberGroups = groups.groupsOfMember(ctx.db, m.id);
-  const bindings = groups.bindingsOfGroups(ctx.db, memberGroups.map((g) => g.id));
+  const bindings = groups.bindingsOfGroups(
+    ctx.db,
+    memberGroups.map((g) => g.id),
+  );
   const groupViews = memberGroups.map((g) => ({
     id: g.id,
     name: g.name,
@@ -87,14 +90,20 @@ export function updateMember(ctx: AdminContext, userId: string, change: { role: 
     markForSync(ctx.db, ctx.organizationId, 'member', m.id, now());
     if ('role' in change) {
       if (change.role !== 'ADMIN' && isLastActiveAdmin(ctx, m)) {
-        throw new AccessError('cannot_demote_last_admin', `${m.email} is the last active admin of the organization; make someone else an admin first.`);
+        throw new AccessError(
+          'cannot_demote_last_admin',
+          `${m.email} is the last active admin of the organization; make someone else an admin first.`,
+        );
       }
       members.updateMember(ctx.db, m.id, { role: change.role }, now());
       return;
     }
     if (change.disabled) {
       if (isLastActiveAdmin(ctx, m)) {
-        throw new AccessError('cannot_disable_last_admin', `${m.email} is the last active admin of the organization; make someone else an admin first.`);
+        throw new AccessError(
+          'cannot_disable_last_admin',
+          `${m.email} is the last active admin of the organization; make someone else an admin first.`,
+        );
       }
       members.updateMember(ctx.db, m.id, { adminDisabled: true }, now());
       return;
@@ -121,7 +130,10 @@ export function removeMember(ctx: AdminContext, userId: string): void {
       );
     }
     if (isLastActiveAdmin(ctx, m)) {
-      throw new AccessError('cannot_remove_last_admin', `${m.email} is the last active admin of the organization; make someone else an admin first.`);
+      throw new AccessError(
+        'cannot_remove_last_admin',
+        `${m.email} is the last active admin of the organization; make someone else an admin first.`,
+      );
     }
     const at = now();
     for (const g of groups.groupsOfMember(ctx.db, m.id)) markForSync(ctx.db, ctx.organizationId, 'group', g.id, at);
@@ -162,18 +174,37 @@ export function createInvites(ctx: AdminContext, invites: InviteInput[]): { invi
         );
         markForSync(ctx.db, ctx.organizationId, 'member', id, at);
         // The same team and role twice is one grant, as a group's bindings refuse duplicates.
-        const unique = [...new Map((input.teams ?? []).map((t) => [`${t.teamId}\u0000${t.role}\u0000${t.customRoleId ?? ''}`, t])).values()];
+        const unique = [
+          ...new Map((input.teams ?? []).map((t) => [`${t.teamId}\u0000${t.role}\u0000${t.customRoleId ?? ''}`, t])).values(),
+        ];
         const teams = unique.map((t) => {
           const customRoleId = t.role === 'CUSTOM' ? (t.customRoleId ?? null) : null;
-          if (t.role === 'CUSTOM' && !customRoleId) throw new AccessError('invalid_request', `invites[${i}].teams: customRoleId is required when role is CUSTOM.`);
+          if (t.role === 'CUSTOM' && !customRoleId)
+            throw new AccessError('invalid_request', `invites[${i}].teams: customRoleId is required when role is CUSTOM.`);
           groups.insertBinding(
             ctx.db,
-            { organizationId: ctx.organizationId, groupId: null, memberId: id, role: t.role, customRoleId, scopeType: 'TEAM', scopeId: t.teamId },
+            {
+              organizationId: ctx.organizationId,
+              groupId: null,
+              memberId: id,
+              role: t.role,
+              customRoleId,
+              scopeType: 'TEAM',
+              scopeId: t.teamId,
+            },
             at,
           );
           return { teamId: t.teamId, role: t.role, customRoleId };
         });
-        return { id, email: input.email, role: input.role, inviteCode: randomBytes(16).toString('hex'), inviteUrl: null, emailNotSent: true, teams };
+        return {
+          id,
+          email: input.email,
+          role: input.role,
+          inviteCode: randomBytes(16).toString('hex'),
+          inviteUrl: null,
+          emailNotSent: true,
+          teams,
+        };
       }),
     };
   })();

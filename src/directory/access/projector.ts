@@ -153,14 +153,7 @@ export function projectGroupDeleted(db: Db, connection: Connection, id: string, 
  * Membership changes of a pushed group, in SCIM ids. Members that are groups (nesting) have
  * no counterpart in the access model and are skipped; Entra does not provision nesting either.
  */
-export function projectMembership(
-  db: Db,
-  connection: Connection,
-  groupId: string,
-  added: string[],
-  removed: string[],
-  now: string,
-): void {
+export function projectMembership(db: Db, connection: Connection, groupId: string, added: string[], removed: string[], now: string): void {
   if (added.length === 0 && removed.length === 0) return;
   const ids = members.membersOfScimUsers(db, [...added, ...removed]);
   markGroup(db, connection.organizationId, groupId, now, [...new Set(ids.values())]);

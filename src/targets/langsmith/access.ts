@@ -108,7 +108,8 @@ async function bindingGrants(g: DesiredGroupRef, s: Session, out: GroupGrants): 
 }
 
 async function bindingRole(b: DesiredBinding, group: string, s: Session): Promise<Role> {
-  if (b.role !== 'CUSTOM') return s.requireRole('workspace', BINDING_ROLE_NAMES[b.role], `, for the ${b.role} binding of the group "${group}"`);
+  if (b.role !== 'CUSTOM')
+    return s.requireRole('workspace', BINDING_ROLE_NAMES[b.role], `, for the ${b.role} binding of the group "${group}"`);
   const ref = b.customRoleId ?? '';
   const role = (await s.roles()).find((r) => r.access_scope === 'workspace' && sameId(r.id, ref)) ?? (await s.role('workspace', ref));
   if (role) return role;

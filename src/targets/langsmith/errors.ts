@@ -49,6 +49,14 @@ export const LOOK_AGAIN: number[] = Array.from({ length: 100 }, (_, i) => 400 + 
 
 /** A write refused, looked at again, and still not settled: parked, with LangSmith's own reason. */
 export function unsettled(call: string, answer: Answer<unknown>, after: string): TargetError {
-  const refusal = answer.ok ? `${answer.status}` : `${answer.status}${answer.code ? ` ${answer.code}` : ''}${answer.message ? `: ${answer.message}` : ''}`;
-  return new TargetError(`LangSmith ${call}: ${refusal}; looked again and ${after}.`, false, answer.status, null, answer.ok ? null : answer.code);
+  const refusal = answer.ok
+    ? `${answer.status}`
+    : `${answer.status}${answer.code ? ` ${answer.code}` : ''}${answer.message ? `: ${answer.message}` : ''}`;
+  return new TargetError(
+    `LangSmith ${call}: ${refusal}; looked again and ${after}.`,
+    false,
+    answer.status,
+    null,
+    answer.ok ? null : answer.code,
+  );
 }

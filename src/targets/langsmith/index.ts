@@ -202,7 +202,8 @@ export class LangSmithTarget implements Target {
     } finally {
       // A first pass that stops keeps no record: what it did not look at must not read as drift.
       if (!done && partial) saveRecord(io, d.memberId, partial);
-      if (repairs.length > 0) io.drift(`LangSmith access of ${d.email} was changed behind the bridge's back; repaired ${repairs.join('; ')}.`);
+      if (repairs.length > 0)
+        io.drift(`LangSmith access of ${d.email} was changed behind the bridge's back; repaired ${repairs.join('; ')}.`);
     }
   }
 

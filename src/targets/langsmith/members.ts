@@ -94,7 +94,8 @@ function inviteMatches(p: Pending, want: Awaited<ReturnType<typeof inviteBody>>)
   const role = p.role_id ?? p.org_role_id;
   if (role && !sameId(role, want.role_id)) return false;
   if (p.workspace_ids) {
-    const same = p.workspace_ids.length === want.workspace_ids.length && p.workspace_ids.every((id) => want.workspace_ids.some((w) => sameId(w, id)));
+    const same =
+      p.workspace_ids.length === want.workspace_ids.length && p.workspace_ids.every((id) => want.workspace_ids.some((w) => sameId(w, id)));
     if (!same) return false;
     if (want.workspace_ids.length > 0 && p.workspace_role_id && !sameId(p.workspace_role_id, want.workspace_role_id)) return false;
   }
@@ -178,7 +179,8 @@ async function removeFromOrg(s: Session, member: OrgMember, email: string): Prom
   const path = `${API}/orgs/current/members/${enc(member.id)}`;
   const res = await s.http.request('DELETE', path, { expect: LOOK_AGAIN });
   if (res.ok) return;
-  if ((await s.orgMembers()).members.some((x) => sameId(x.id, member.id))) throw unsettled(`DELETE ${path} (${email})`, res, 'they are still a member');
+  if ((await s.orgMembers()).members.some((x) => sameId(x.id, member.id)))
+    throw unsettled(`DELETE ${path} (${email})`, res, 'they are still a member');
 }
 
 /** S8: revokes a pending invite; a refusal is looked at again, and an invite gone is done. */
@@ -186,7 +188,8 @@ async function revokeInvite(s: Session, p: Pending, email: string): Promise<void
   const path = `${API}/orgs/current/members/${enc(p.id)}/pending`;
   const res = await s.http.request('DELETE', path, { expect: LOOK_AGAIN });
   if (res.ok) return;
-  if ((await s.orgMembers()).pending.some((x) => sameId(x.id, p.id))) throw unsettled(`DELETE ${path} (invite of ${email})`, res, 'the invite is still pending');
+  if ((await s.orgMembers()).pending.some((x) => sameId(x.id, p.id)))
+    throw unsettled(`DELETE ${path} (invite of ${email})`, res, 'the invite is still pending');
 }
 
 /**

@@ -127,7 +127,11 @@ export class Session {
    */
   async createWorkspace(displayName: string): Promise<Workspace> {
     const list = await this.workspaces();
-    const res = await this.http.request('POST', `${API}/workspaces`, { body: { display_name: displayName }, expect: LOOK_AGAIN, schema: WorkspaceCreated });
+    const res = await this.http.request('POST', `${API}/workspaces`, {
+      body: { display_name: displayName },
+      expect: LOOK_AGAIN,
+      schema: WorkspaceCreated,
+    });
     if (res.ok) {
       list.push(res.body);
       return res.body;

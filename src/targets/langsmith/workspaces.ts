@@ -55,7 +55,8 @@ export async function addToWorkspace(s: Session, ws: Workspace, member: OrgMembe
   });
   const after = await readBack(s, ws, member, roleId, call, res);
   if (after && sameId(after.role_id, roleId)) return;
-  if (!after) throw unsettled(`${call} (${member.email ?? member.id} to workspace "${ws.display_name}")`, res, 'they are not in the workspace');
+  if (!after)
+    throw unsettled(`${call} (${member.email ?? member.id} to workspace "${ws.display_name}")`, res, 'they are not in the workspace');
   // Added meanwhile (a concurrent sync or a person), with another role: set it.
   await setWorkspaceRole(s, ws, member, after, roleId);
 }
@@ -68,7 +69,11 @@ export async function setWorkspaceRole(s: Session, ws: Workspace, member: OrgMem
   const after = await readBack(s, ws, member, roleId, call, res);
   if (after && sameId(after.role_id, roleId)) return;
   const holds = after ? `they hold "${await s.roleLabel(after.role_id)}"` : 'they are no longer in the workspace';
-  throw unsettled(`${call} (${member.email ?? member.id} in workspace "${ws.display_name}")`, res, `${holds}, not "${await s.roleLabel(roleId)}"`);
+  throw unsettled(
+    `${call} (${member.email ?? member.id} in workspace "${ws.display_name}")`,
+    res,
+    `${holds}, not "${await s.roleLabel(roleId)}"`,
+  );
 }
 
 /** S12 on the workspace identity id; a refusal is looked at again, and a membership gone is done. */
@@ -77,5 +82,10 @@ export async function removeFromWorkspace(s: Session, ws: Workspace, member: Org
   const res = await s.http.request('DELETE', path, { headers: tenant(ws.id), expect: LOOK_AGAIN });
   if (res.ok) return;
   const still = await s.membershipIn(ws.id, member);
-  if (still) throw unsettled(`DELETE ${path} (${member.email ?? member.id} from workspace "${ws.display_name}")`, res, 'they are still in the workspace');
+  if (still)
+    throw unsettled(
+      `DELETE ${path} (${member.email ?? member.id} from workspace "${ws.display_name}")`,
+      res,
+      'they are still in the workspace',
+    );
 }

@@ -30,7 +30,13 @@ async function scoped(bindings: DesiredBinding[], c: Ctx): Promise<DesiredBindin
 }
 
 /** Bindings LangWatch has but should not lose to a wait: one per key, the extras removed, the missing added. */
-export async function syncBindings(groupId: string, groupName: string, actual: RemoteBinding[], desired: DesiredBinding[], c: Ctx): Promise<void> {
+export async function syncBindings(
+  groupId: string,
+  groupName: string,
+  actual: RemoteBinding[],
+  desired: DesiredBinding[],
+  c: Ctx,
+): Promise<void> {
   const all = await scoped(desired, c);
   // Without the organization id, the other bindings are still kept right.
   const wanted = all ?? desired.filter((b) => b.scopeType !== 'ORGANIZATION');

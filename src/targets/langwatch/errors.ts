@@ -73,7 +73,7 @@ export function langWatchErrorReason(path: string, body: unknown): ErrorReason {
 /** TARGETS.md §A0 "Plan gate" / §A4 step 1: minting a SCIM token needs the Enterprise plan. */
 export const mintRefused = () =>
   new TargetError(
-    'LangWatch POST /api/scim-tokens: 402 enterprise_plan_required: SCIM provisioning needs LangWatch\'s Enterprise plan; ' +
+    "LangWatch POST /api/scim-tokens: 402 enterprise_plan_required: SCIM provisioning needs LangWatch's Enterprise plan; " +
       'upgrade the plan and retry, or set TARGET_LANGWATCH_MODE=invite.',
     false,
     402,

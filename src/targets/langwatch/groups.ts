@@ -27,7 +27,12 @@ const stateOf = (g: GroupDetail): RemoteGroupState => ({ name: g.name, members: 
  * §A4 step 7: POST with members; on 409 a SCIM group of exactly this name exists. One no other
  * group of the bridge is mapped to is this group's, created before a crash lost its id: adopt it.
  */
-async function createOrAdopt(scim: ScimClient, name: string, memberIds: string[], c: Ctx): Promise<{ id: string; created: ScimGroup | null }> {
+async function createOrAdopt(
+  scim: ScimClient,
+  name: string,
+  memberIds: string[],
+  c: Ctx,
+): Promise<{ id: string; created: ScimGroup | null }> {
   const created = await scim.createGroup(name, memberIds);
   if (created) return { id: created.id, created };
   const orphan = (await scim.groupsNamed(name)).find((g) => g.displayName === name && c.io.localIdOf('group', g.id) === null);

@@ -71,9 +71,11 @@ export class LangWatchTarget implements Target {
   async checkCredentials(http: TargetHttp, secrets: TargetSecrets): Promise<string | void> {
     await http.json('GET', '/api/organization/members?limit=1', MemberPage);
     const scim = this.scimClient(http, secrets);
-    if (!scim) return `invite mode: people are invited to team ${this.settings.inviteTeamId ?? '(TARGET_INVITE_TEAM_ID not set)'} and join when they accept`;
+    if (!scim)
+      return `invite mode: people are invited to team ${this.settings.inviteTeamId ?? '(TARGET_INVITE_TEAM_ID not set)'} and join when they accept`;
     if (!scim.hasToken()) return 'SCIM token not minted yet; minted on first sync';
-    if ((await scim.probe()) === 'refused') return 'the stored SCIM token was refused (revoked in LangWatch?); a new one is minted on the next sync';
+    if ((await scim.probe()) === 'refused')
+      return 'the stored SCIM token was refused (revoked in LangWatch?); a new one is minted on the next sync';
     return this.settings.scimToken ? 'SCIM token (TARGET_SCIM_TOKEN) works' : 'SCIM token (minted by the bridge) works';
   }
 

@@ -44,7 +44,7 @@ export class LangWatchRest {
   /** Every member, page by page until `offset ≥ totalCount` (or an empty page: a count that lies). */
   async listMembers(includeDisabled = true): Promise<MemberRow[]> {
     const all: MemberRow[] = [];
-    for (let offset = 0; ; ) {
+    for (let offset = 0; ;) {
       const page = await this.http.json(
         'GET',
         `/api/organization/members?includeDisabled=${includeDisabled}&limit=${MEMBER_PAGE}&offset=${offset}`,
@@ -173,7 +173,10 @@ export class LangWatchRest {
     const res = await this.http.request('POST', `/api/groups/${seg(id)}/members`, { body: { userId }, expect: [409, 422] });
     if (res.ok || res.code === 'group_member_already_added') return true;
     if (res.status === 422 && res.code === 'user_not_in_organization') return false;
-    throw refusal(`LangWatch POST /api/groups/{id}/members: ${res.status} ${res.code ?? ''}: ${res.message ?? 'refused'}`, res.code ?? 'refused');
+    throw refusal(
+      `LangWatch POST /api/groups/{id}/members: ${res.status} ${res.code ?? ''}: ${res.message ?? 'refused'}`,
+      res.code ?? 'refused',
+    );
   }
 
   /** 404 = not there. (A user not in the group is an unmapped 500 there: retried, §A2.) */

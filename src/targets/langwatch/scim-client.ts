@@ -95,7 +95,12 @@ export class ScimClient {
    * TARGET_SCIM_TOKEN and a lapsed plan throw, as in a sync.
    */
   async probe(): Promise<'ok' | 'refused'> {
-    const res = await this.call('GET', '/Users?count=1', (http, url, expect) => http.request('GET', url, { schema: ScimUserList, expect }), false);
+    const res = await this.call(
+      'GET',
+      '/Users?count=1',
+      (http, url, expect) => http.request('GET', url, { schema: ScimUserList, expect }),
+      false,
+    );
     return res.ok ? 'ok' : 'refused';
   }
 
@@ -144,7 +149,9 @@ export class ScimClient {
 
   /** Account-wide: revokes bindings, removes the membership and deactivates the account (§A1). 404 = done. */
   async deleteUser(id: string): Promise<void> {
-    await this.call('DELETE', `/Users/${encodeURIComponent(id)}`, (http, url, expect) => http.request('DELETE', url, { expect: [...expect, 404] }));
+    await this.call('DELETE', `/Users/${encodeURIComponent(id)}`, (http, url, expect) =>
+      http.request('DELETE', url, { expect: [...expect, 404] }),
+    );
   }
 
   /** §A4 step 7: create with members; 409 (a SCIM group of exactly this name exists) is null. */
@@ -164,7 +171,7 @@ export class ScimClient {
     const wanted = displayName.toLowerCase();
     const filter = filterable(displayName) ? `${eqFilter('displayName', displayName)}&` : '';
     const found: { id: string; displayName: string }[] = [];
-    for (let start = 1; ; ) {
+    for (let start = 1; ;) {
       const path = `/Groups?${filter}excludedAttributes=members&startIndex=${start}&count=${PAGE}`;
       const res = await this.call('GET', path, (http, url, expect) => http.request('GET', url, { schema: ScimGroupList, expect }));
       const body = ok(res);
@@ -185,7 +192,9 @@ export class ScimClient {
 
   /** Revokes the group's bindings, deletes memberships and group (§A1). 404 = done. */
   async deleteGroup(id: string): Promise<void> {
-    await this.call('DELETE', `/Groups/${encodeURIComponent(id)}`, (http, url, expect) => http.request('DELETE', url, { expect: [...expect, 404] }));
+    await this.call('DELETE', `/Groups/${encodeURIComponent(id)}`, (http, url, expect) =>
+      http.request('DELETE', url, { expect: [...expect, 404] }),
+    );
   }
 }
 

@@ -37,7 +37,10 @@ function targetFacts(d: Deliveries): HTMLElement {
             'dd',
             { 'data-reconcile': r.phase ? 'running' : 'done' },
             r.phase
-              ? [`under way: ${r.done} of ${r.total} members and groups looked at `, h('progress', { max: Math.max(r.total, 1), value: r.done, 'aria-label': 'Reconciliation progress' })]
+              ? [
+                  `under way: ${r.done} of ${r.total} members and groups looked at `,
+                  h('progress', { max: Math.max(r.total, 1), value: r.done, 'aria-label': 'Reconciliation progress' }),
+                ]
               : [`${r.done} members and groups looked at, finished `, timeEl(r.finishedAt, true)],
           ),
         ]
@@ -45,7 +48,11 @@ function targetFacts(d: Deliveries): HTMLElement {
   );
 }
 
-function pendingRow(p: PendingDelivery, names: Names, act: (a: Omit<Action, 'errors' | 'reload'>) => HTMLButtonElement): HTMLTableRowElement {
+function pendingRow(
+  p: PendingDelivery,
+  names: Names,
+  act: (a: Omit<Action, 'errors' | 'reload'>) => HTMLButtonElement,
+): HTMLTableRowElement {
   const path = `/api/deliveries/${enc(p.entityType)}/${enc(p.entityId)}`;
   const who = `${p.entityType} ${(p.entityType === 'group' ? names.groups : names.users).get(p.entityId) ?? p.label ?? p.entityId}`;
   return h(
@@ -60,7 +67,14 @@ function pendingRow(p: PendingDelivery, names: Names, act: (a: Omit<Action, 'err
       'td',
       { class: 'nowrap' },
       p.state === 'awaiting_approval'
-        ? act({ label: 'Approve', method: 'POST', path: `${path}/approve`, confirm: `Approve the removal of ${who}?`, done: `Approved: ${who}.`, ariaLabel: `Approve ${who}` })
+        ? act({
+            label: 'Approve',
+            method: 'POST',
+            path: `${path}/approve`,
+            confirm: `Approve the removal of ${who}?`,
+            done: `Approved: ${who}.`,
+            ariaLabel: `Approve ${who}`,
+          })
         : act({ label: 'Retry', method: 'POST', path: `${path}/retry`, done: `Retry scheduled: ${who}.`, ariaLabel: `Retry ${who}` }),
       ' ',
       act({
@@ -109,7 +123,8 @@ export async function deliveriesPage(view: HTMLElement, ctx: PageContext): Promi
           cls: 'secondary',
           method: 'POST',
           path: '/api/deliveries/reconcile',
-          confirm: 'Compare every member and group with the application again? Use it after a restore, or when the application was emptied.',
+          confirm:
+            'Compare every member and group with the application again? Use it after a restore, or when the application was emptied.',
           done: 'Reconciliation started.',
         }),
       ),
@@ -145,6 +160,14 @@ export async function deliveriesPage(view: HTMLElement, ctx: PageContext): Promi
   );
 
   view.appendChild(h('h2', null, 'Recent calls'));
-  if (d.recent.length >= RECENT_CALLS) view.appendChild(h('p', { class: 'muted' }, `The newest ${plural(RECENT_CALLS, 'call')}, newest first.`));
-  view.appendChild(pagedTable('recent calls', CALL_COLUMNS, d.recent.map((c) => callRow(c, names)), 'No calls to the application yet.'));
+  if (d.recent.length >= RECENT_CALLS)
+    view.appendChild(h('p', { class: 'muted' }, `The newest ${plural(RECENT_CALLS, 'call')}, newest first.`));
+  view.appendChild(
+    pagedTable(
+      'recent calls',
+      CALL_COLUMNS,
+      d.recent.map((c) => callRow(c, names)),
+      'No calls to the application yet.',
+    ),
+  );
 }

@@ -40,7 +40,13 @@ function renameForm(g: GroupDetail, reload: () => Promise<void>): HTMLFormElemen
   const name = h('input', { type: 'text', name: 'name', value: g.name, maxlength: 100, autocomplete: 'off', required: true });
   const submit = h('button', { type: 'submit', ...manageProps() }, 'Rename');
   const problem = h('div', { role: 'alert' });
-  const form = h('form', { class: 'panel inline', 'aria-label': 'Rename the group' }, field('Group name', name, '1 to 100 characters'), submit, problem);
+  const form = h(
+    'form',
+    { class: 'panel inline', 'aria-label': 'Rename the group' },
+    field('Group name', name, '1 to 100 characters'),
+    submit,
+    problem,
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void (async () => {
@@ -67,7 +73,11 @@ function renameForm(g: GroupDetail, reload: () => Promise<void>): HTMLFormElemen
 function addMemberForm(g: GroupDetail, people: readonly MemberSummary[], reload: () => Promise<void>): HTMLFormElement {
   const inGroup = new Set(g.members.map((m) => m.userId));
   const candidates = people.filter((p) => !inGroup.has(p.userId));
-  const list = h('datalist', { id: 'member-candidates' }, candidates.map((p) => h('option', { value: p.email }, p.name ?? p.email)));
+  const list = h(
+    'datalist',
+    { id: 'member-candidates' },
+    candidates.map((p) => h('option', { value: p.email }, p.name ?? p.email)),
+  );
   const who = h('input', { type: 'text', name: 'member', autocomplete: 'off', list: 'member-candidates', placeholder: 'name@example.com' });
   const submit = h('button', { type: 'submit', ...manageProps() }, 'Add member');
   const problem = h('div', { role: 'alert' });
@@ -88,7 +98,8 @@ function addMemberForm(g: GroupDetail, people: readonly MemberSummary[], reload:
       if (!typed) return void problem.appendChild(h('p', { class: 'error' }, 'Enter the email of a member of the organization.'));
       const person = people.find((p) => p.email.toLowerCase() === key || p.userId === typed);
       if (!person) return void problem.appendChild(h('p', { class: 'error' }, `No member of the organization has the email ${typed}.`));
-      if (inGroup.has(person.userId)) return void problem.appendChild(h('p', { class: 'error' }, `${person.email} is already in ${g.name}.`));
+      if (inGroup.has(person.userId))
+        return void problem.appendChild(h('p', { class: 'error' }, `${person.email} is already in ${g.name}.`));
       submit.disabled = true;
       try {
         await request('POST', `/api/groups/${enc(g.id)}/members`, { userId: person.userId });
@@ -141,11 +152,18 @@ function bindingsSection(view: HTMLElement, g: GroupDetail, groups: readonly Gro
   view.appendChild(bindingForm(g.id, knownScopes(groups), reload));
 }
 
-function membersSection(view: HTMLElement, g: GroupDetail, people: readonly MemberSummary[], pending: PendingMarks, reload: () => Promise<void>): void {
+function membersSection(
+  view: HTMLElement,
+  g: GroupDetail,
+  people: readonly MemberSummary[],
+  pending: PendingMarks,
+  reload: () => Promise<void>,
+): void {
   const editable = !g.scimSource;
   const errors = h('div');
   view.appendChild(h('h2', null, 'Members'));
-  if (!editable) view.appendChild(h('p', { class: 'muted' }, `Members are assigned in ${idpName(g.scimSource ?? '')}; each push updates this list.`));
+  if (!editable)
+    view.appendChild(h('p', { class: 'muted' }, `Members are assigned in ${idpName(g.scimSource ?? '')}; each push updates this list.`));
   view.appendChild(
     table(
       null,
@@ -194,8 +212,14 @@ export async function groupDetailPage(view: HTMLElement, id: string, ctx: PageCo
     [g, groups, people, pending] = await Promise.all([
       getJson<GroupDetail>(`/api/groups/${enc(id)}`),
       // Only suggestions: the page works without them.
-      getJson<Page<GroupSummary>>('/api/groups?limit=1000').then((p) => p.data, () => []),
-      getJson<{ data: MemberSummary[] }>('/api/organization/members').then((p) => p.data, () => []),
+      getJson<Page<GroupSummary>>('/api/groups?limit=1000').then(
+        (p) => p.data,
+        () => [],
+      ),
+      getJson<{ data: MemberSummary[] }>('/api/organization/members').then(
+        (p) => p.data,
+        () => [],
+      ),
       loadPending(),
     ]);
   } catch (err) {
@@ -208,7 +232,9 @@ export async function groupDetailPage(view: HTMLElement, id: string, ctx: PageCo
   wait.remove();
   pageHeader(view, g.name);
   const waiting = pendingBadge(pendingOf(pending, 'group', g.id));
-  view.appendChild(h('p', null, ownerBadge(g.scimSource), g.scimSource ? [' ', lockBadge(g.scimSource)] : null, waiting ? [' ', waiting] : null));
+  view.appendChild(
+    h('p', null, ownerBadge(g.scimSource), g.scimSource ? [' ', lockBadge(g.scimSource)] : null, waiting ? [' ', waiting] : null),
+  );
   view.appendChild(ownershipNotice(g));
   const notice = pendingNotice(pendingOf(pending, 'group', g.id), 'This group');
   if (notice) view.appendChild(notice);

@@ -42,7 +42,17 @@ export async function groupsPage(view: HTMLElement, ctx: PageContext): Promise<v
       h('td', null, h('a', { href: `#/groups/${enc(g.id)}` }, g.name), waiting ? [' ', waiting] : null),
       h('td', null, ownerBadge(g.scimSource), g.scimSource ? [' ', lockBadge(g.scimSource)] : null),
       h('td', { class: 'num' }, String(g.memberCount)),
-      h('td', null, g.bindings.length ? h('ul', { class: 'plain' }, g.bindings.map((b) => h('li', null, bindingText(b)))) : h('span', { class: 'muted' }, 'none')),
+      h(
+        'td',
+        null,
+        g.bindings.length
+          ? h(
+              'ul',
+              { class: 'plain' },
+              g.bindings.map((b) => h('li', null, bindingText(b))),
+            )
+          : h('span', { class: 'muted' }, 'none'),
+      ),
     );
   });
   view.appendChild(
@@ -51,7 +61,12 @@ export async function groupsPage(view: HTMLElement, ctx: PageContext): Promise<v
     }),
   );
   view.appendChild(
-    table(`Groups (${page.pagination.total})`, ['Name', 'Owner', ['Members', 'num'], 'Role bindings'], rows, 'No groups yet: push groups from an IdP, or make one through the admin API.'),
+    table(
+      `Groups (${page.pagination.total})`,
+      ['Name', 'Owner', ['Members', 'num'], 'Role bindings'],
+      rows,
+      'No groups yet: push groups from an IdP, or make one through the admin API.',
+    ),
   );
   if (page.pagination.total > page.data.length) {
     view.appendChild(h('p', { class: 'muted' }, `Showing the first ${page.data.length} of ${page.pagination.total} groups.`));

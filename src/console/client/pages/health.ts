@@ -23,7 +23,13 @@ export async function healthPage(view: HTMLElement, ctx: PageContext): Promise<v
   const r = res.data ?? {};
   const overall = r.status ?? (res.status === 200 ? 'ok' : 'fail');
   view.appendChild(
-    h('p', { class: 'panel' }, 'Overall: ', badge(overall === 'ok' ? 'ready' : overall === 'fail' ? 'not ready' : overall, statusClass(overall)), ` (HTTP ${res.status})`),
+    h(
+      'p',
+      { class: 'panel' },
+      'Overall: ',
+      badge(overall === 'ok' ? 'ready' : overall === 'fail' ? 'not ready' : overall, statusClass(overall)),
+      ` (HTTP ${res.status})`,
+    ),
   );
   view.appendChild(
     table(

@@ -27,7 +27,9 @@ function whatChanged(e: LogEntryDetail): HTMLElement {
     'section',
     { 'aria-labelledby': 'sum-title' },
     h('h2', { id: 'sum-title' }, 'What changed'),
-    items.length ? h('ul', { class: 'summary-list' }, items) : empty('Nothing changed (a read, a refusal, or a write that repeated the stored state).'),
+    items.length
+      ? h('ul', { class: 'summary-list' }, items)
+      : empty('Nothing changed (a read, a refusal, or a write that repeated the stored state).'),
   );
 }
 
@@ -49,8 +51,15 @@ function requestFacts(e: LogEntryDetail, names: Names): HTMLElement {
       h('dd', null, resourceLink(e.resourceType, e.resourceId, names, e.resourceName)),
       h('dt', null, 'Answer'),
       h('dd', null, badge(e.outcome, e.outcome), ' ', h('span', { class: 'mono' }, String(e.status)), e.scimType ? ` (${e.scimType})` : ''),
-      e.detail ? [h('dt', null, 'Detail'), h('dd', { 'data-testid': 'entry-detail' }, e.detail, e.errorCode ? h('span', { class: 'muted' }, ` (${e.errorCode})`) : null)] : null,
-      e.clientIp ? [h('dt', null, 'Client'), h('dd', { class: 'mono' }, e.clientIp, e.forwardedFor ? ` (X-Forwarded-For: ${e.forwardedFor})` : '')] : null,
+      e.detail
+        ? [
+            h('dt', null, 'Detail'),
+            h('dd', { 'data-testid': 'entry-detail' }, e.detail, e.errorCode ? h('span', { class: 'muted' }, ` (${e.errorCode})`) : null),
+          ]
+        : null,
+      e.clientIp
+        ? [h('dt', null, 'Client'), h('dd', { class: 'mono' }, e.clientIp, e.forwardedFor ? ` (X-Forwarded-For: ${e.forwardedFor})` : '')]
+        : null,
       h('dt', null, 'Downstream'),
       h('dd', null, e.downstream === 'pending' ? badge('pending', 'pending') : badge('done', 'ok')),
       h('dt', null, 'Duration'),
@@ -78,8 +87,12 @@ export async function syncLogEntryPage(view: HTMLElement, id: string, ctx: PageC
   }
   if (!ctx.live()) return;
   wait.remove();
-  const subject = (e.resourceId ? (isGroupType(e.resourceType) ? names.groups : names.users).get(e.resourceId) : undefined) ?? e.resourceName;
-  pageHeader(view, `${e.kind === 'admin' ? 'Admin: ' : e.source ? `${idpName(e.source)}: ` : ''}${e.action} ${e.resourceType ?? ''}${subject ? ` ${subject}` : ''} (entry ${e.id})`);
+  const subject =
+    (e.resourceId ? (isGroupType(e.resourceType) ? names.groups : names.users).get(e.resourceId) : undefined) ?? e.resourceName;
+  pageHeader(
+    view,
+    `${e.kind === 'admin' ? 'Admin: ' : e.source ? `${idpName(e.source)}: ` : ''}${e.action} ${e.resourceType ?? ''}${subject ? ` ${subject}` : ''} (entry ${e.id})`,
+  );
   view.appendChild(requestFacts(e, names));
   view.appendChild(whatChanged(e));
   view.appendChild(

@@ -23,18 +23,53 @@ function outcomeCell(entry: LogEntry): (Node | string | null)[] {
 
 function filterForm(ctx: PageContext): HTMLFormElement {
   const { params } = ctx;
-  const sourceList = h('datalist', { id: 'log-sources' }, ['okta', 'azure-ad'].map((s) => h('option', { value: s })));
+  const sourceList = h(
+    'datalist',
+    { id: 'log-sources' },
+    ['okta', 'azure-ad'].map((s) => h('option', { value: s })),
+  );
   const control = (name: string, type: string, extra: Record<string, string> = {}) =>
     h('input', { type, name, value: params.get(name) ?? '', ...extra });
   const form = h(
     'form',
     { class: 'panel filters', role: 'search', 'aria-label': 'Sync log filters' },
-    field('Made by', select('kind', [['', 'IdPs and admins'], ['scim', 'IdPs (SCIM)'], ['admin', 'Admins (API, console, CLI)']], params.get('kind'))),
+    field(
+      'Made by',
+      select(
+        'kind',
+        [
+          ['', 'IdPs and admins'],
+          ['scim', 'IdPs (SCIM)'],
+          ['admin', 'Admins (API, console, CLI)'],
+        ],
+        params.get('kind'),
+      ),
+    ),
     field('Source', control('source', 'text', { list: 'log-sources', placeholder: 'okta, azure-ad…' })),
-    field('Resource type', select('resourceType', [['', 'Any'], ['User', 'User'], ['Group', 'Group']], params.get('resourceType'))),
+    field(
+      'Resource type',
+      select(
+        'resourceType',
+        [
+          ['', 'Any'],
+          ['User', 'User'],
+          ['Group', 'Group'],
+        ],
+        params.get('resourceType'),
+      ),
+    ),
     field(
       'Outcome',
-      select('outcome', [['', 'Any'], ['success', 'Success'], ['failed', 'Failed'], ['pending', 'Downstream pending']], params.get('outcome')),
+      select(
+        'outcome',
+        [
+          ['', 'Any'],
+          ['success', 'Success'],
+          ['failed', 'Failed'],
+          ['pending', 'Downstream pending'],
+        ],
+        params.get('outcome'),
+      ),
     ),
     field('User', control('user', 'search', { placeholder: 'userName or email' })),
     field('Group', control('group', 'search', { placeholder: 'group id or name' })),
@@ -123,7 +158,12 @@ export async function syncLogPage(view: HTMLElement, ctx: PageContext): Promise<
       { class: 'clickable', 'data-id': e.id, onclick: open },
       h('td', { class: 'nowrap' }, h('a', { href, title: `Open entry ${e.id}` }, formatTime(e.at))),
       h('td', null, whoOf(e)),
-      h('td', null, h('span', { class: 'mono' }, e.method), WRITE_ACTIONS.includes(e.action) ? null : [' ', h('span', { class: 'muted' }, e.action)]),
+      h(
+        'td',
+        null,
+        h('span', { class: 'mono' }, e.method),
+        WRITE_ACTIONS.includes(e.action) ? null : [' ', h('span', { class: 'muted' }, e.action)],
+      ),
       h('td', null, resourceLink(e.resourceType, e.resourceId, names, e.resourceName)),
       h('td', null, outcomeCell(e)),
       h('td', { class: 'wrap' }, summaryText(e.summary) || e.detail || h('span', { class: 'muted' }, '—')),
@@ -161,7 +201,15 @@ export async function syncLogPage(view: HTMLElement, ctx: PageContext): Promise<
         'table',
         null,
         h('caption', { class: 'visually-hidden' }, 'Sync log entries, newest first'),
-        h('thead', null, h('tr', null, ['Time', 'Made by', 'Request', 'Resource', 'Outcome', 'What changed'].map((x) => h('th', { scope: 'col' }, x)))),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            ['Time', 'Made by', 'Request', 'Resource', 'Outcome', 'What changed'].map((x) => h('th', { scope: 'col' }, x)),
+          ),
+        ),
         tbody,
       ),
     ),

@@ -37,7 +37,11 @@ const memberPath = (m: MemberDetail) => `/api/organization/members/${enc(m.userI
 const nameOf = (m: MemberDetail) => m.name ?? m.email;
 
 function roleForm(m: MemberDetail, reload: () => Promise<void>): HTMLFormElement {
-  const role = select('role', ORG_ROLES.map((r) => [r, r] as const), m.role);
+  const role = select(
+    'role',
+    ORG_ROLES.map((r) => [r, r] as const),
+    m.role,
+  );
   const submit = h('button', { type: 'submit', ...manageProps() }, 'Change role');
   const problem = h('div', { role: 'alert' });
   const form = h(
@@ -140,7 +144,14 @@ function lastChangeOf(email: string): HTMLElement {
       const summary = write ? summaryText(write.summary) : '';
       dd.replaceChildren(
         write
-          ? h('span', null, h('a', { href: `#/log/${write.id}` }, formatTime(write.at)), ' by ', ownerBadge(write.source), ` (${write.action}${summary ? `: ${summary}` : ''})`)
+          ? h(
+              'span',
+              null,
+              h('a', { href: `#/log/${write.id}` }, formatTime(write.at)),
+              ' by ',
+              ownerBadge(write.source),
+              ` (${write.action}${summary ? `: ${summary}` : ''})`,
+            )
           : h('span', { class: 'muted' }, 'none logged'),
       );
     },
@@ -194,7 +205,17 @@ function accessSection(view: HTMLElement, access: AccessReport): void {
           null,
           h('td', null, h('a', { href: `#/groups/${enc(g.id)}` }, g.name)),
           h('td', null, ownerBadge(g.scimSource), g.scimSource ? [' ', lockBadge(g.scimSource)] : null),
-          h('td', null, g.bindings.length ? h('ul', { class: 'plain' }, g.bindings.map((b) => h('li', null, bindingText(b)))) : h('span', { class: 'muted' }, 'none')),
+          h(
+            'td',
+            null,
+            g.bindings.length
+              ? h(
+                  'ul',
+                  { class: 'plain' },
+                  g.bindings.map((b) => h('li', null, bindingText(b))),
+                )
+              : h('span', { class: 'muted' }, 'none'),
+          ),
         ),
       ),
       'In no group.',
@@ -203,7 +224,13 @@ function accessSection(view: HTMLElement, access: AccessReport): void {
 
   if (access.directGrants.length) {
     view.appendChild(h('h2', null, 'Direct grants'));
-    view.appendChild(h('ul', null, access.directGrants.map((b) => h('li', null, bindingText(b)))));
+    view.appendChild(
+      h(
+        'ul',
+        null,
+        access.directGrants.map((b) => h('li', null, bindingText(b))),
+      ),
+    );
   }
 }
 

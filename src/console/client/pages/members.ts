@@ -19,7 +19,10 @@ export async function membersPage(view: HTMLElement, ctx: PageContext): Promise<
   let res: { data: MemberSummary[] };
   let pending: PendingMarks;
   try {
-    [res, pending] = await Promise.all([getJson<{ data: MemberSummary[] }>('/api/organization/members?includeDisabled=true'), loadPending()]);
+    [res, pending] = await Promise.all([
+      getJson<{ data: MemberSummary[] }>('/api/organization/members?includeDisabled=true'),
+      loadPending(),
+    ]);
   } catch (err) {
     wait.remove();
     view.appendChild(errorBox(err, 'the members'));
