@@ -99,9 +99,10 @@ export const configSchema = z
     /** ... and beyond this many entries, the oldest go. */
     SYNC_LOG_MAX_ENTRIES: z.coerce.number().int().min(1000).default(10_000_000),
     /**
-     * /readyz: the sync backlog (pending and retrying deliveries) fails readiness above this many
-     * marks or when its oldest is older than this many seconds; it warns from a tenth of the count
-     * and a sixth of the age. Defaults (10,000 and 1,800) live in src/health/readiness.ts.
+     * The sync backlog (pending and retrying deliveries): above this many marks, or when its
+     * oldest is older than this many seconds, `doctor` fails; /readyz only warns (from a tenth of
+     * the count and a sixth of the age), since a backlog never stops the bridge taking IdP traffic.
+     * Defaults (10,000 and 1,800) live in src/health/readiness.ts.
      */
     READY_BACKLOG_MAX: z.coerce.number().int().min(1).optional(),
     READY_BACKLOG_MAX_AGE_SECONDS: z.coerce.number().int().min(1).optional(),
