@@ -1,9 +1,9 @@
 /** Where the suite tests find the vendor files (./location.ts), and what they say when they cannot. */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { locateSuite } from './location.js';
+import { locateSuite, shortPath } from './location.js';
 
 const FILE = 'okta/Okta-SCIM-20-SPEC-Test.json';
 
@@ -44,9 +44,14 @@ describe('locateSuite', () => {
     const { path, skip } = locateSuite(FILE, { root, env: { SCIM_SUITES_DIR: join(top, 'empty') } });
     expect(path).toBeUndefined();
     expect(skip).toBe(
-      `vendor suite ${FILE} is not in ${join(top, 'empty')} and ${join(root, '.scim-suites')}: ` +
+      `vendor suite ${FILE} is not in ${shortPath(join(top, 'empty'))} and ${shortPath(join(root, '.scim-suites'))}: ` +
         'run "npm run suites:download" or set SCIM_SUITES_DIR (docs/testing.md)',
     );
+  });
+
+  it('names a folder near the working directory relatively, and a far one absolutely', () => {
+    expect(shortPath(resolve(process.cwd(), '../shared/scim-suites'))).toBe(join('..', 'shared', 'scim-suites'));
+    expect(shortPath('/nowhere/near/here')).toBe('/nowhere/near/here');
   });
 
   it('throws instead of skipping when SCIM_SUITES_REQUIRED=1', () => {

@@ -40,7 +40,7 @@ export function locateSuite(file: string, options: LocateOptions = {}): SuiteLoc
 }
 
 /** Relative to the working directory when that reads better (`../shared/scim-suites`), else absolute. */
-function shortPath(dir: string): string {
+export function shortPath(dir: string): string {
   const rel = relative(process.cwd(), dir);
   return rel.startsWith('../..') || rel === '' ? dir : rel;
 }

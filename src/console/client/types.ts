@@ -4,6 +4,7 @@
  * types only, so a change there fails this code's type check instead of breaking a page. The
  * others mirror the route schemas of src/api/admin/ and /readyz.
  */
+import type { LogActor, LogSummary } from '../../store/sync-log.repo.js';
 export type {
   AccessReport,
   AccessSource,
@@ -29,28 +30,8 @@ export interface Session {
   expiresAt: string;
 }
 
-export interface LogSummary {
-  changed?: string[];
-  membersAdded?: string[];
-  membersRemoved?: string[];
-  membersAddedCount?: number;
-  membersRemovedCount?: number;
-  activation?: 'activated' | 'deactivated' | null;
-  operations?: number;
-  /** An admin change's plain values: a new name, a role, a binding's scope. */
-  change?: Record<string, string | number | boolean | null>;
-  /** The emails an admin invited. */
-  invited?: string[];
-  /** Refused authentications from the same address folded into the entry. */
-  repeated?: number;
-}
-
-/** Who made an admin change: the key (never its secret) and how it came. */
-export interface LogActor {
-  keyId: string | null;
-  name: string | null;
-  via: 'api' | 'console' | 'cli';
-}
+// The sync log's shapes are the store's own (types only: nothing of the store reaches the bundle).
+export type { LogActor, LogSummary };
 
 export interface LogEntry {
   id: number;
