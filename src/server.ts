@@ -10,6 +10,7 @@ import { beginShutdown } from './health/shutdown.js';
 import { lockDataDir } from './store/instance-lock.js';
 import { SyncLogBuffer, applyRetention } from './directory/sync-log-buffer.js';
 import { SyncWorker } from './sync/worker.js';
+import { scopeLister } from './sync/scopes.js';
 import { createTargetResolver } from './targets/registry.js';
 
 export { DB_FILE };
@@ -106,10 +107,11 @@ export async function startServer(config: Config, logger: Logger, options: Start
     throw err;
   }
   const openDb = db;
+  const resolveTarget = createTargetResolver(openDb);
   const worker = new SyncWorker({
     db: openDb,
     logger,
-    resolveTarget: createTargetResolver(openDb),
+    resolveTarget,
     protectedEmails: config.SYNC_PROTECTED_EMAILS,
     massRemoval: { share: config.SYNC_MASS_REMOVAL_SHARE, minPeople: config.SYNC_MASS_REMOVAL_MIN, windowMs: 10 * 60_000 },
   });
@@ -118,7 +120,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
   retain();
   const retention = setInterval(retain, 3600_000);
   retention.unref();
-  app = createApp({ db: openDb, config, logger, worker, syncLog });
+  app = createApp({ db: openDb, config, logger, worker, syncLog, listScopes: scopeLister(resolveTarget) });
   const credentials = credentialCounts(openDb);
   logger.info({ port, host: config.HOST, dataDir: config.DATA_DIR, target: config.TARGET }, 'listening');
   // No secret here: the first run's go to the terminal only (src/cli/banner.ts).

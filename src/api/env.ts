@@ -6,6 +6,7 @@ import type { Connection } from '../store/connections.repo.js';
 import type { Db } from '../store/db.js';
 import type { SyncLogBuffer } from '../directory/sync-log-buffer.js';
 import type { LogDraft } from '../directory/sync-log.js';
+import type { ScopeLister } from '../sync/scopes.js';
 import type { SyncWorker } from '../sync/worker.js';
 
 /** What every handler can reach: the app's dependencies and, after auth, the caller. */
@@ -22,6 +23,11 @@ export interface AppDeps {
    * the console's session cookie, wired in by src/app.ts, so the admin API knows no console.
    */
   adminSession?: (c: Context<AppEnv>) => AdminCaller | null;
+  /**
+   * The teams and projects of an organization's application (GET /api/scopes), or null when its
+   * target cannot list them; src/server.ts wires it from the target resolver. Absent: none.
+   */
+  listScopes?: ScopeLister;
 }
 
 /** The caller of an admin request: the organization, scopes and id of its admin key. */

@@ -105,6 +105,23 @@ export interface Target<Http> {
    * a note worth showing when they work (e.g. "SCIM token minted on first sync").
    */
   checkCredentials(http: Http, secrets: TargetSecrets): Promise<string | void>;
+  /**
+   * Optional: the application's teams and projects, so that an admin picks a binding's scope
+   * instead of typing its id (the admin API's GET /api/scopes). Throws a TargetError when the
+   * application cannot be asked. Absent where the application documents no such list:
+   * LangWatch (TARGETS.md §A has no endpoint that lists teams or projects), and the embedded
+   * target, whose scope ids are whatever the admin names.
+   */
+  listScopes?(http: Http, secrets: TargetSecrets): Promise<TargetScope[]>;
+}
+
+/** A scope a binding can name, as the application lists it. */
+export interface TargetScope {
+  scopeType: ScopeType;
+  /** What a binding's scopeId holds to mean this scope. */
+  scopeId: string;
+  /** What an admin knows it by. */
+  name: string;
 }
 
 /**

@@ -62,6 +62,8 @@ const ROUTES: { route: string; scope: 'view' | 'manage'; ok: number; body?: (ids
   // The matrix runs on the embedded target, which has nothing to reconcile: 400 once let through.
   { route: 'POST /api/deliveries/reconcile', scope: 'manage', ok: 400 },
   { route: 'GET /api/connections', scope: 'view', ok: 200 },
+  // The matrix runs on the embedded target: {source: 'none'}.
+  { route: 'GET /api/scopes', scope: 'view', ok: 200 },
 ];
 
 /** Routes whose path names one of the organization's resources. */

@@ -14,6 +14,7 @@ import { syncLogsRoutes } from './sync-logs.routes.js';
 import { groupsRoutes } from './groups.routes.js';
 import { invitesRoutes } from './invites.routes.js';
 import { membersRoutes } from './members.routes.js';
+import { scopesRoutes } from './scopes.routes.js';
 import { json } from './schemas.js';
 import { adminApp } from './validation.js';
 
@@ -75,5 +76,6 @@ export function adminRoutes(): OpenAPIHono<AppEnv> {
   app.route('/', deliveriesRoutes());
   app.route('/', connectionsRoutes());
   app.route('/', syncLogsRoutes());
+  app.route('/', scopesRoutes());
   return app;
 }

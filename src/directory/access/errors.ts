@@ -14,6 +14,8 @@ export const ACCESS_ERRORS = {
   cannot_demote_last_admin: 409,
   cannot_remove_last_admin: 409,
   duplicate_binding: 409,
+  /** The application did not answer a question the admin API passed on to it (GET /api/scopes). */
+  target_unavailable: 502,
 } as const;
 
 export type AccessErrorCode = keyof typeof ACCESS_ERRORS;

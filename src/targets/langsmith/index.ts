@@ -83,6 +83,7 @@
  * never sent. Errors are read by `langSmithErrorReason` (errors.ts), which the registry passes
  * to TargetHttp as `readError`.
  */
+import type { TargetScope } from '../../sync/port.js';
 import type { TargetHttp } from '../http.js';
 import type { DesiredGroup, DesiredMember, SyncIo, Target } from '../types.js';
 import { desiredAccess, grantsOf, resolveWorkspaces, type Access } from './access.js';
@@ -117,6 +118,18 @@ export class LangSmithTarget implements Target {
   /** S3: the cheapest read every key may make, parsed like any other answer. */
   async checkCredentials(http: TargetHttp): Promise<void> {
     await http.json('GET', `${API}/orgs/current/roles`, RoleList);
+  }
+
+  /**
+   * S1: the workspaces a binding can name (neither personal nor deleted), as TEAM scopes. The
+   * scope id is the workspace id, which the bindings mapping tries first, so a binding picked
+   * here survives a rename in LangSmith.
+   */
+  async listScopes(http: TargetHttp): Promise<TargetScope[]> {
+    const workspaces = await new Session(http).workspaces();
+    return workspaces
+      .map((w) => ({ scopeType: 'TEAM' as const, scopeId: w.id, name: w.display_name }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   // ---- members -----------------------------------------------------------------------------
