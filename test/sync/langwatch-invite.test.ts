@@ -116,6 +116,16 @@ describe('LangWatch invite mode: people', () => {
     await b.member({ ...ana, exists: false });
     expect((await lw.state()).invites).toEqual([]);
   });
+
+  it('a person deleted before the bridge knew any email for them (nothing confirmed) still has the invite revoked', async () => {
+    const b = lw.bridge(inviteMode());
+    const ana = person('ana@acme.com');
+    await refusal(b.member(ana));
+    expect((await lw.state()).invites).toHaveLength(1);
+    // Deleted in the IdP before accepting: the worker has no confirmed email for them.
+    await b.member({ ...ana, exists: false, email: '' });
+    expect((await lw.state()).invites).toEqual([]);
+  });
 });
 
 describe('LangWatch invite mode: REST groups', () => {

@@ -25,6 +25,18 @@ function inviteOf(d: DesiredMember, c: Ctx): NewInvite {
   return { email: emailKey(d.email), role: d.role, teams: [{ teamId, role: c.settings.inviteTeamRole }] };
 }
 
+/**
+ * Target-private memory: the address the bridge invited a member at. A person deleted in the
+ * IdP before they ever joined reaches the worker with no email (nothing was confirmed for
+ * them), and their pending invite must still be found to revoke it. Saved before the invite goes
+ * out, so a crash right after sending it loses nothing.
+ */
+export const INVITED = 'langwatch-invite';
+
+function rememberInvite(d: DesiredMember, c: Ctx): void {
+  c.io.saveRemoteId(INVITED, d.memberId, emailKey(d.email));
+}
+
 const waiting = (d: DesiredMember, c: Ctx, why: string) =>
   new NotYet(`${emailKey(d.email)} ${why}; waiting for them to accept the invite and join LangWatch.`, waitMs(c));
 
@@ -36,7 +48,9 @@ export async function ensureInvited(d: DesiredMember, c: Ctx): Promise<string> {
   const key = emailKey(d.email);
   const pending = (await c.rest.listInvites()).find((i) => emailKey(i.email) === key);
   if (pending) throw waiting(d, c, `is invited${pending.expiration ? ` (until ${pending.expiration})` : ''}`);
-  const res = await c.rest.createInvites([inviteOf(d, c)]);
+  const invite = inviteOf(d, c);
+  rememberInvite(d, c);
+  const res = await c.rest.createInvites([invite]);
   if (res.ok) throw waiting(d, c, 'was invited');
   if (res.code === 'already_organization_member') {
     // Joined between the lookup and the invite: adopt them.
@@ -62,7 +76,10 @@ export async function prepareInvites(desired: DesiredMember[], c: Ctx): Promise<
     const key = emailKey(d.email);
     const userId = byEmail.get(key);
     if (userId) c.io.saveRemoteId('member', d.memberId, userId);
-    else if (!pending.has(key)) toInvite.set(key, inviteOf(d, c));
+    else if (!pending.has(key)) {
+      toInvite.set(key, inviteOf(d, c));
+      rememberInvite(d, c);
+    }
   }
   const all = [...toInvite.values()];
   for (let i = 0; i < all.length; i += MAX_INVITES_PER_CALL) {
@@ -77,8 +94,9 @@ export async function prepareInvites(desired: DesiredMember[], c: Ctx): Promise<
  * Someone deleted or disabled before accepting: their pending invite is revoked, so they do not
  * join later with access the bridge no longer means them to have.
  */
-export async function revokePendingInvite(email: string, c: Ctx): Promise<void> {
-  const key = emailKey(email);
+export async function revokePendingInvite(d: DesiredMember, c: Ctx): Promise<void> {
+  const key = emailKey(d.email) || (c.io.remoteId(INVITED, d.memberId) ?? '');
   if (!key) return;
   for (const invite of await c.rest.listInvites()) if (emailKey(invite.email) === key) await c.rest.revokeInvite(invite.id);
+  c.io.forgetRemoteId(INVITED, d.memberId);
 }

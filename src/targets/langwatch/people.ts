@@ -10,7 +10,7 @@ import { TargetError } from '../errors.js';
 import type { DesiredMember } from '../types.js';
 import type { Ctx } from './context.js';
 import { refusal } from './errors.js';
-import { ensureInvited, revokePendingInvite } from './invites.js';
+import { INVITED, ensureInvited, revokePendingInvite } from './invites.js';
 import { emailKey } from './names.js';
 import { filterable, removeMemberOp, type ScimClient } from './scim-client.js';
 import type { MemberRow } from './schemas.js';
@@ -68,11 +68,12 @@ async function ensurePerson(d: DesiredMember, c: Ctx): Promise<MemberRow | null>
   }
   id = await findPerson(d.email, c);
   if (!id && !c.scim && d.disabled) {
-    await revokePendingInvite(d.email, c);
+    await revokePendingInvite(d, c);
     return null;
   }
   if (!id) id = c.scim ? await createPerson(d, c, c.scim) : await ensureInvited(d, c);
   io.saveRemoteId('member', d.memberId, id);
+  io.forgetRemoteId(INVITED, d.memberId);
   const row = await c.rest.getMember(id);
   if (!row) throw new TargetError(`${d.email} (${id}) is not in the LangWatch member list yet; looking again.`, true, 404, 0);
   return row;
@@ -138,7 +139,7 @@ async function removePerson(d: DesiredMember, c: Ctx): Promise<void> {
   if (d.protected) return;
   // Never created nor adopted by the bridge: not the bridge's to touch (an invite it sent aside).
   if (!id) {
-    if (!c.scim) await revokePendingInvite(d.email, c);
+    if (!c.scim) await revokePendingInvite(d, c);
     return;
   }
   // SCIM only when the account-wide mode is chosen: never both ways for one person.
