@@ -8,7 +8,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLangWatchFake, type RunningLangWatchFake } from '../fakes/langwatch/server.js';
-import { backlogThresholds, checkBacklog, targetCheck, type ProbeOutcome } from '../src/health/readiness.js';
+import { backlogThresholds, checkBacklog } from '../src/health/readiness.js';
+import { targetCheck, type ProbeOutcome } from '../src/health/target-checks.js';
 import { beginShutdown } from '../src/health/shutdown.js';
 import { DEFAULT_ORGANIZATION_ID } from '../src/store/connections.repo.js';
 import { listTargets } from '../src/store/targets.repo.js';

@@ -11,7 +11,8 @@
  * time (src/api/metrics-state.ts).
  */
 import { Hono } from 'hono';
-import { CredentialCache, DeliveryTotals, knownProbes, readiness } from '../health/readiness.js';
+import { DeliveryTotals, knownProbes, readiness } from '../health/readiness.js';
+import { CredentialCache } from '../health/target-checks.js';
 import { listTargets } from '../store/targets.repo.js';
 import type { AppEnv } from './env.js';
 import type { HttpMetrics } from './metrics.js';

@@ -6,15 +6,8 @@
  * which starts timers and observers per registry (one per app, never stopped in tests).
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import {
-  DELIVERY_OUTCOMES,
-  MARK_STATES,
-  backlogByState,
-  backlogOf,
-  targetUp,
-  type DeliveryTotals,
-  type ProbeOutcome,
-} from '../health/readiness.js';
+import { DELIVERY_OUTCOMES, MARK_STATES, backlogByState, backlogOf, targetUp, type DeliveryTotals } from '../health/readiness.js';
+import type { ProbeOutcome } from '../health/target-checks.js';
 import type { Db } from '../store/db.js';
 import type { TargetRow } from '../store/targets.repo.js';
 

@@ -14,19 +14,9 @@ import { dirname, join, resolve } from 'node:path';
 import { bootstrap } from '../bootstrap.js';
 import { loadConfig, type Config } from '../config.js';
 import { appliedMigration } from '../store/health.repo.js';
-import {
-  backlogThresholds,
-  checkBacklog,
-  checkConnections,
-  checkDatabase,
-  checkMigrations,
-  checkTargets,
-  guarded,
-  overall,
-  targetEnv,
-  type Check,
-  type Report,
-} from '../health/readiness.js';
+import { backlogThresholds, checkBacklog, checkConnections, checkDatabase, checkMigrations } from '../health/readiness.js';
+import { guarded, overall, type Check, type Report } from '../health/check.js';
+import { checkTargets, targetEnv } from '../health/target-checks.js';
 import { DEFAULT_ORGANIZATION_ID } from '../store/connections.repo.js';
 import { DB_FILE, migrate, openDb, type Db } from '../store/db.js';
 import { getTarget, listTargets, type TargetRow } from '../store/targets.repo.js';

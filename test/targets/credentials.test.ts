@@ -5,7 +5,7 @@
  * heals it, so the check stays ok with that note). The probe never mints a token itself.
  */
 import { afterEach, expect, it } from 'vitest';
-import { probeCredentials } from '../../src/health/readiness.js';
+import { probeCredentials } from '../../src/health/target-checks.js';
 import { getTarget } from '../../src/store/targets.repo.js';
 import { createTargetResolver } from '../../src/targets/registry.js';
 import { createSyncHarness, type SyncHarness } from '../helpers/sync-harness.js';
