@@ -48,3 +48,42 @@ export function actionButton(a: Action): HTMLButtonElement {
     a.label,
   );
 }
+
+/** What a form's submit asks for: one call, or a sentence saying why not (or nothing, silently). */
+export type FormPlan =
+  | { call: { method: 'POST' | 'PATCH' | 'DELETE'; path: string; body?: unknown }; done: string; refused: string; forgetsNames?: boolean }
+  | { error: string }
+  | null;
+
+/**
+ * Wires a form to one admin API call: `plan` reads the fields and says what to send (or why
+ * not); the call is then made with the button disabled, the result announced and the page drawn
+ * again (`reload`), or the refusal shown in `problem` with the button enabled again.
+ */
+export function submitsTo(
+  form: HTMLFormElement,
+  parts: { submit: HTMLButtonElement; problem: HTMLElement },
+  plan: () => FormPlan,
+  reload: () => Promise<void>,
+): void {
+  const { submit, problem } = parts;
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void (async () => {
+      problem.textContent = '';
+      const p = plan();
+      if (!p) return;
+      if ('error' in p) return void problem.appendChild(h('p', { class: 'error' }, p.error));
+      submit.disabled = true;
+      try {
+        await request(p.call.method, p.call.path, p.call.body);
+        if (p.forgetsNames) forgetNames();
+        announce(p.done);
+        await reload();
+      } catch (err) {
+        problem.appendChild(refusal(p.refused, err));
+        submit.disabled = false;
+      }
+    })();
+  });
+}

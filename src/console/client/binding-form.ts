@@ -5,9 +5,9 @@
  * is free text, suggested from the ids other bindings already use; a listed form keeps that
  * free text behind "Another scope" for a scope the application does not list yet.
  */
-import { ApiError, getJson, request } from './api.js';
-import { refusal } from './badges.js';
-import { announce, field, h, select } from './dom.js';
+import { submitsTo, type FormPlan } from './actions.js';
+import { ApiError, getJson } from './api.js';
+import { field, h, select } from './dom.js';
 import { manageProps } from './state.js';
 import { BINDING_ROLES, SCOPE_TYPES, type Binding, type BindingRole, type GroupSummary, type ScopeType } from './types.js';
 
@@ -143,30 +143,27 @@ export function bindingForm(groupId: string, scopes: Record<'TEAM' | 'PROJECT', 
     submit,
     problem,
   );
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    void (async () => {
-      problem.textContent = '';
+  submitsTo(
+    form,
+    { submit, problem },
+    (): FormPlan => {
       const picked = picking() && listed ? parseScopeValue(listed.control.value) : null;
       const body: { role: BindingRole; scopeType: ScopeType; scopeId?: string; customRoleId?: string } = {
         role: role.value as BindingRole,
         scopeType: picked?.scopeType ?? (scopeType.value as ScopeType),
       };
-      if (!SCOPE_TYPES.includes(body.scopeType) || !BINDING_ROLES.includes(body.role)) return;
+      if (!SCOPE_TYPES.includes(body.scopeType) || !BINDING_ROLES.includes(body.role)) return null;
       if (body.scopeType !== 'ORGANIZATION') body.scopeId = picked ? picked.scopeId : scopeId.value.trim();
       if (body.role === 'CUSTOM') body.customRoleId = customRoleId.value.trim();
       // Said with the scope's name when it was picked by name.
       const name = picked && listed ? listed.names.get(listed.control.value) : undefined;
-      submit.disabled = true;
-      try {
-        await request('POST', `/api/groups/${encodeURIComponent(groupId)}/bindings`, body);
-        announce(`Binding added: ${bindingText({ ...body, scopeId: name ?? body.scopeId ?? '' })}.`);
-        await onDone();
-      } catch (err) {
-        problem.appendChild(refusal('Not added', err));
-        submit.disabled = false;
-      }
-    })();
-  });
+      return {
+        call: { method: 'POST', path: `/api/groups/${encodeURIComponent(groupId)}/bindings`, body },
+        done: `Binding added: ${bindingText({ ...body, scopeId: name ?? body.scopeId ?? '' })}.`,
+        refused: 'Not added',
+      };
+    },
+    onDone,
+  );
   return form;
 }

@@ -3,13 +3,12 @@
  * bindings. An IdP-owned group's name and members change only in the IdP (the admin API answers
  * 409 scim_managed_group), so the page says where, and offers its bindings alone.
  */
-import { actionButton } from '../actions.js';
-import { getJson, request } from '../api.js';
-import { errorBox, idpName, lockBadge, lockSvg, ownerBadge, refusal, roleBadge } from '../badges.js';
+import { actionButton, submitsTo } from '../actions.js';
+import { getJson } from '../api.js';
+import { errorBox, idpName, lockBadge, lockSvg, ownerBadge, roleBadge } from '../badges.js';
 import { bindingForm, bindingText, knownScopes } from '../binding-form.js';
-import { announce, enc, field, h, loading, pageHeader, table } from '../dom.js';
+import { enc, field, h, loading, pageHeader, table } from '../dom.js';
 import { timeEl } from '../format.js';
-import { forgetNames } from '../names.js';
 import type { PageContext } from '../page.js';
 import { loadPending, pendingBadge, pendingNotice, pendingOf, type PendingMarks } from '../pending.js';
 import { manageProps } from '../state.js';
@@ -47,25 +46,22 @@ function renameForm(g: GroupDetail, reload: () => Promise<void>): HTMLFormElemen
     submit,
     problem,
   );
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    void (async () => {
-      problem.textContent = '';
+  submitsTo(
+    form,
+    { submit, problem },
+    () => {
       const wanted = name.value.trim();
-      if (!wanted) return void problem.appendChild(h('p', { class: 'error' }, 'Enter a name.'));
-      if (wanted === g.name) return void problem.appendChild(h('p', { class: 'error' }, 'That is already its name.'));
-      submit.disabled = true;
-      try {
-        await request('PATCH', `/api/groups/${enc(g.id)}`, { name: wanted });
-        forgetNames();
-        announce(`Renamed to ${wanted}.`);
-        await reload();
-      } catch (err) {
-        problem.appendChild(refusal('Not renamed', err));
-        submit.disabled = false;
-      }
-    })();
-  });
+      if (!wanted) return { error: 'Enter a name.' };
+      if (wanted === g.name) return { error: 'That is already its name.' };
+      return {
+        call: { method: 'PATCH', path: `/api/groups/${enc(g.id)}`, body: { name: wanted } },
+        done: `Renamed to ${wanted}.`,
+        refused: 'Not renamed',
+        forgetsNames: true,
+      };
+    },
+    reload,
+  );
   return form;
 }
 
@@ -89,29 +85,25 @@ function addMemberForm(g: GroupDetail, people: readonly MemberSummary[], reload:
     submit,
     problem,
   );
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    void (async () => {
-      problem.textContent = '';
+  submitsTo(
+    form,
+    { submit, problem },
+    () => {
       const typed = who.value.trim();
       const key = typed.toLowerCase();
-      if (!typed) return void problem.appendChild(h('p', { class: 'error' }, 'Enter the email of a member of the organization.'));
+      if (!typed) return { error: 'Enter the email of a member of the organization.' };
       const person = people.find((p) => p.email.toLowerCase() === key || p.userId === typed);
-      if (!person) return void problem.appendChild(h('p', { class: 'error' }, `No member of the organization has the email ${typed}.`));
-      if (inGroup.has(person.userId))
-        return void problem.appendChild(h('p', { class: 'error' }, `${person.email} is already in ${g.name}.`));
-      submit.disabled = true;
-      try {
-        await request('POST', `/api/groups/${enc(g.id)}/members`, { userId: person.userId });
-        forgetNames();
-        announce(`Added ${person.name ?? person.email} to ${g.name}.`);
-        await reload();
-      } catch (err) {
-        problem.appendChild(refusal('Not added', err));
-        submit.disabled = false;
-      }
-    })();
-  });
+      if (!person) return { error: `No member of the organization has the email ${typed}.` };
+      if (inGroup.has(person.userId)) return { error: `${person.email} is already in ${g.name}.` };
+      return {
+        call: { method: 'POST', path: `/api/groups/${enc(g.id)}/members`, body: { userId: person.userId } },
+        done: `Added ${person.name ?? person.email} to ${g.name}.`,
+        refused: 'Not added',
+        forgetsNames: true,
+      };
+    },
+    reload,
+  );
   return form;
 }
 

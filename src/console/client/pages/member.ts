@@ -3,11 +3,11 @@
  * organization role and an admin's lock-out are this application's decisions, editable for
  * IdP-pushed people too; an IdP's deactivation is undone only in that IdP.
  */
-import { actionButton } from '../actions.js';
-import { getJson, request } from '../api.js';
-import { errorBox, idpNames, lockBadge, ownerBadge, refusal, roleBadge } from '../badges.js';
+import { actionButton, submitsTo } from '../actions.js';
+import { getJson } from '../api.js';
+import { errorBox, idpNames, lockBadge, ownerBadge, roleBadge } from '../badges.js';
 import { bindingText } from '../binding-form.js';
-import { announce, enc, field, h, loading, pageHeader, select, table } from '../dom.js';
+import { enc, field, h, loading, pageHeader, select, table } from '../dom.js';
 import { formatTime } from '../format.js';
 import { WRITE_ACTIONS, summaryText } from '../log-summary.js';
 import type { PageContext } from '../page.js';
@@ -51,23 +51,20 @@ function roleForm(m: MemberDetail, reload: () => Promise<void>): HTMLFormElement
     submit,
     problem,
   );
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    void (async () => {
-      problem.textContent = '';
+  submitsTo(
+    form,
+    { submit, problem },
+    () => {
       const wanted = role.value as OrgRole;
-      if (wanted === m.role) return void problem.appendChild(h('p', { class: 'error' }, `${nameOf(m)} is already ${wanted}.`));
-      submit.disabled = true;
-      try {
-        await request('PATCH', memberPath(m), { role: wanted });
-        announce(`${nameOf(m)} is now ${wanted}.`);
-        await reload();
-      } catch (err) {
-        problem.appendChild(refusal('Not changed', err));
-        submit.disabled = false;
-      }
-    })();
-  });
+      if (wanted === m.role) return { error: `${nameOf(m)} is already ${wanted}.` };
+      return {
+        call: { method: 'PATCH', path: memberPath(m), body: { role: wanted } },
+        done: `${nameOf(m)} is now ${wanted}.`,
+        refused: 'Not changed',
+      };
+    },
+    reload,
+  );
   return form;
 }
 
